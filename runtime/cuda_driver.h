@@ -1,0 +1,116 @@
+// The CUDA driver API, loaded at run time with dlopen("libcuda.so.1") on first use. Nothing here
+// needs cuda.h or the driver stub to build, so a program linking attnjit starts on a machine
+// with no driver and learns why through `cuda_driver()`'s error.
+//
+// Only the entry points the runtime and the GPU tests use are declared; their C signatures and
+// enum values are those of the driver's ABI (stable across releases), and the symbol names are
+// the versioned ones the driver exports (cuMemAlloc_v2, ...).
+#pragma once
+
+#include "attnjit/result.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace attnjit {
+
+using CUresult = int;
+using CUdevice = int;
+using CUdeviceptr = unsigned long long;
+using CUcontext = struct CUctx_st*;
+using CUmodule = struct CUmod_st*;
+using CUfunction = struct CUfunc_st*;
+using CUstream = struct CUstream_st*;
+using CUevent = struct CUevent_st*;
+
+constexpr CUresult kCudaSuccess = 0;
+// Device attributes (CUdevice_attribute values).
+constexpr int kAttrMultiprocessorCount = 16;
+constexpr int kAttrComputeCapabilityMajor = 75;
+constexpr int kAttrComputeCapabilityMinor = 76;
+constexpr int kAttrMaxSharedMemoryPerBlockOptin = 97;
+// Function attribute CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES.
+constexpr int kFuncAttrMaxDynamicSharedBytes = 8;
+
+struct CudaDriver {
+  CUresult (*cuInit)(unsigned flags);
+  CUresult (*cuDriverGetVersion)(int* version);
+  CUresult (*cuGetErrorString)(CUresult error, const char** str);
+  CUresult (*cuGetErrorName)(CUresult error, const char** str);
+  CUresult (*cuDeviceGetCount)(int* count);
+  CUresult (*cuDeviceGet)(CUdevice* device, int ordinal);
+  CUresult (*cuDeviceGetName)(char* name, int len, CUdevice device);
+  CUresult (*cuDeviceGetAttribute)(int* value, int attribute, CUdevice device);
+  CUresult (*cuDevicePrimaryCtxRetain)(CUcontext* ctx, CUdevice device);
+  CUresult (*cuDevicePrimaryCtxRelease)(CUdevice device);
+  CUresult (*cuCtxGetCurrent)(CUcontext* ctx);
+  CUresult (*cuCtxGetDevice)(CUdevice* device);
+  CUresult (*cuCtxPushCurrent)(CUcontext ctx);
+  CUresult (*cuCtxPopCurrent)(CUcontext* ctx);
+  CUresult (*cuCtxSynchronize)();
+  CUresult (*cuModuleLoadData)(CUmodule* module, const void* image);
+  CUresult (*cuModuleUnload)(CUmodule module);
+  CUresult (*cuModuleGetFunction)(CUfunction* fn, CUmodule module, const char* name);
+  CUresult (*cuFuncSetAttribute)(CUfunction fn, int attribute, int value);
+  CUresult (*cuLaunchKernel)(CUfunction fn, unsigned gx, unsigned gy, unsigned gz, unsigned bx,
+                             unsigned by, unsigned bz, unsigned shared_bytes, CUstream stream,
+                             void** params, void** extra);
+  CUresult (*cuMemAlloc)(CUdeviceptr* ptr, size_t bytes);
+  CUresult (*cuMemFree)(CUdeviceptr ptr);
+  CUresult (*cuMemcpyHtoD)(CUdeviceptr dst, const void* src, size_t bytes);
+  CUresult (*cuMemcpyDtoH)(void* dst, CUdeviceptr src, size_t bytes);
+  CUresult (*cuMemsetD8)(CUdeviceptr dst, unsigned char value, size_t count);
+  CUresult (*cuStreamCreate)(CUstream* stream, unsigned flags);
+  CUresult (*cuStreamDestroy)(CUstream stream);
+  CUresult (*cuStreamSynchronize)(CUstream stream);
+  CUresult (*cuEventCreate)(CUevent* event, unsigned flags);
+  CUresult (*cuEventDestroy)(CUevent event);
+  CUresult (*cuEventRecord)(CUevent event, CUstream stream);
+  CUresult (*cuEventSynchronize)(CUevent event);
+  CUresult (*cuEventElapsedTime)(float* ms, CUevent start, CUevent end);
+
+  int version = 0; // cuDriverGetVersion, e.g. 13000
+};
+
+// The driver, loaded and initialized once per process (thread-safe). The error says why there
+// is none: "no GPU: libcuda.so.1 not found (...)", "no GPU: cuInit failed: ...".
+const Result<const CudaDriver*>& cuda_driver();
+
+// "CUDA_ERROR_OUT_OF_MEMORY (out of memory)" for a driver status.
+std::string cuda_error_text(const CudaDriver& d, CUresult r);
+
+// An Error "<what>: <driver error text>" when r is not success.
+Result<void> cuda_check(const CudaDriver& d, CUresult r, const std::string& what);
+
+struct DeviceProps {
+  CUdevice device = 0;
+  std::string name;
+  int cc_major = 0;
+  int cc_minor = 0;
+  int sm_count = 0;
+  int max_smem_optin = 0; // bytes of dynamic shared memory a block may opt into
+  std::string arch;       // NVRTC target: "sm_80", "sm_90a" (Hopper gets its `a` features)
+};
+
+// Properties of device `ordinal`; an error when there is no driver or no such device.
+Result<DeviceProps> device_props(int ordinal);
+
+// Makes a context current for the scope: the calling thread's current one if it has one (the
+// caller's stream belongs to it), else the device's primary context, pushed and popped again.
+class ScopedContext {
+public:
+  ScopedContext() = default;
+  ScopedContext(const ScopedContext&) = delete;
+  ScopedContext& operator=(const ScopedContext&) = delete;
+  ~ScopedContext();
+  Result<void> enter(const CudaDriver& d, int ordinal);
+  CUcontext context() const { return ctx_; }
+
+private:
+  const CudaDriver* driver_ = nullptr;
+  CUcontext ctx_ = nullptr;
+  bool pushed_ = false;
+};
+
+} // namespace attnjit
