@@ -25,4 +25,8 @@ struct MaskProgram {
 // rendered with file name "mask", line, column, the source line and a caret.
 Result<MaskProgram> build_mask_program(std::string_view text);
 
+// The same from a tree that is already checked (built with the IR's make_* helpers, as tests
+// and tools that generate masks do): normalize, canonical text, hash, parameters.
+MaskProgram make_mask_program(ExprPtr checked, std::string source = {});
+
 } // namespace attnjit
