@@ -1,0 +1,426 @@
+// Forward attention for sm_80 and later (mma.sync family, the FlashAttention-2 design).
+//
+// One thread block owns BlockM query rows of one (batch, head) and walks only the key tiles the
+// mask can attend: Mask::key_ranges gives key intervals for the block's query positions, they
+// become merged tile ranges, and Mask::classify skips EMPTY tiles and drops the element mask on
+// FULL ones. Each warp owns BlockM / Warps rows end to end (S = Q K^T, online softmax, O += P V
+// all stay in its registers), so warps only meet at the shared K/V stages.
+//
+// Shared memory: the Q tile, then Stages slots each holding one K tile and one V tile, all as
+// rows of HeadDim 16-bit elements cut into 16-byte chunks. Chunk c of row r lives at chunk
+// c ^ (r % 8): ldmatrix reads the same logical chunk of 8 consecutive rows, which then sit in 8
+// different bank groups, so neither ldmatrix nor the cp.async writes conflict.
+#pragma once
+
+#include "fwd_params.cuh"
+#include "sm80_primitives.cuh"
+
+namespace attnjit {
+namespace sm80 {
+
+enum : int { kEmpty = 0, kPartial = 1, kFull = 2 };
+
+template <int HeadDim, int BlockM, int BlockN, int Warps, int Stages> struct FwdShape {
+  static_assert(HeadDim == 64 || HeadDim == 128 || HeadDim == 256,
+                "fwd_sm80: head dim must be 64, 128 or 256");
+  static_assert(Warps == 4 || Warps == 8, "fwd_sm80: 4 or 8 warps per block");
+  static_assert(BlockM % (16 * Warps) == 0,
+                "fwd_sm80: BlockM must give each warp a whole number of 16-row mma tiles");
+  static_assert(BlockM / Warps <= 32, "fwd_sm80: at most 32 rows per warp (register budget)");
+  static_assert(BlockN % 16 == 0 && BlockN >= 16 && BlockN <= 128,
+                "fwd_sm80: BlockN must be a multiple of 16 in [16, 128]");
+  static_assert(Stages >= 2 && Stages <= 4, "fwd_sm80: 2 to 4 pipeline stages");
+
+  static constexpr int kThreads = Warps * 32;
+  static constexpr int kMTiles = BlockM / Warps / 16; // 16-row mma tiles per warp
+  static constexpr int kNTiles = BlockN / 8;          // 8-key column tiles of S
+  static constexpr int kDTiles = HeadDim / 8;         // 8-wide column tiles of O
+  static constexpr int kChunks = HeadDim / 8;         // 16-byte chunks per row
+  static constexpr int kTileElems = BlockN * HeadDim;
+  static_assert((BlockN * kChunks) % kThreads == 0 && (BlockM * kChunks) % kThreads == 0,
+                "fwd_sm80: tile loads must split evenly over the threads");
+  // Q fragments stay in registers across key tiles when they fit in 16 registers (head dim 64,
+  // 16 rows per warp); otherwise they are re-read from shared memory each tile, which costs
+  // shared-memory bandwidth but leaves the registers to the O and S accumulators.
+  static constexpr bool kQInRegs = kMTiles * (HeadDim / 16) * 4 <= 16;
+  // Bytes of dynamic shared memory: Q tile plus Stages x (K tile + V tile), 16-bit elements.
+  static constexpr int kSmemBytes = (BlockM * HeadDim + 2 * Stages * kTileElems) * 2;
+};
+
+// Element offset of (row, 16-byte chunk) in a swizzled tile.
+template <int HeadDim> __device__ __forceinline__ int swz(int row, int chunk) {
+  return row * HeadDim + ((chunk ^ (row & 7)) << 3);
+}
+
+// Copies up to Rows x HeadDim elements starting at `src` (row stride in elements) into a
+// swizzled tile; rows at or past `valid` are zero-filled without reading global memory. Each
+// thread walks its rows with one pointer and a fixed step, which keeps a single 64-bit address
+// live instead of one per row.
+template <int HeadDim, int Rows, int Threads, class Elem>
+__device__ __forceinline__ void load_tile(Elem* dst, const Elem* src, int64_t stride, int valid,
+                                          int tid) {
+  constexpr int kChunks = HeadDim / 8;
+  constexpr int kRowStep = Threads / kChunks;
+  static_assert(Threads % kChunks == 0, "fwd_sm80: a thread keeps one chunk column");
+  const int chunk = tid % kChunks;
+  int row = tid / kChunks;
+  const uint32_t base = smem_addr(dst) + swz<HeadDim>(row, chunk) * 2;
+  const Elem* g = src + row * stride + chunk * 8;
+  const int64_t step = kRowStep * stride;
+#pragma unroll
+  for (int i = 0; i < Rows / kRowStep; ++i, row += kRowStep, g += step) {
+    // kRowStep is a multiple of 8, so the swizzle pattern of this thread's rows repeats and
+    // the shared address moves by a constant.
+    const bool ok = row < valid;
+    // A row past the end reads nothing; any legal address will do.
+    cp_async_16(base + i * kRowStep * HeadDim * 2, ok ? g : src, ok);
+  }
+}
+
+// Cursor over the merged key-tile ranges of one query tile (held in shared memory), visiting
+// only tiles that the mask does not classify EMPTY. Two cursors run one pipeline depth apart:
+// one issues loads, one computes. They hold two integers each to keep registers for the tiles.
+struct TileCursor {
+  int range; // index of the current range; == count when done
+  int tile;  // current key tile; -1 when done
+};
+
+template <class Mask, int BlockN>
+__device__ __forceinline__ int tile_class(const Mask& mask, long long q0, long long q1, int t,
+                                          int seq_k) {
+  const long long k0 = static_cast<long long>(t) * BlockN;
+  const long long k1 = k0 + BlockN - 1 < seq_k - 1 ? k0 + BlockN - 1 : seq_k - 1;
+  return mask.classify(q0, q1, k0, k1);
+}
+
+// Moves `c` to the first non-EMPTY tile at or after (r, t); returns its class.
+template <class Mask, int BlockN>
+__device__ __forceinline__ int seek(TileCursor& c, int r, int t, const int* lo, const int* hi,
+                                    int count, const Mask& mask, long long q0, long long q1,
+                                    int seq_k) {
+  for (; r < count; ++r) {
+    if (t < lo[r]) t = lo[r];
+    for (; t <= hi[r]; ++t) {
+      const int cls = tile_class<Mask, BlockN>(mask, q0, q1, t, seq_k);
+      if (cls != kEmpty) {
+        c.range = r;
+        c.tile = t;
+        return cls;
+      }
+    }
+  }
+  c.range = count;
+  c.tile = -1;
+  return kEmpty;
+}
+
+template <class Mask, class Elem, int HeadDim, int BlockM, int BlockN, int Warps, int Stages>
+__device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
+  using Shape = FwdShape<HeadDim, BlockM, BlockN, Warps, Stages>;
+  using Ops = ElemOps<Elem>;
+  constexpr int kThreads = Shape::kThreads;
+  constexpr int kMT = Shape::kMTiles;
+  constexpr int kNT = Shape::kNTiles;
+  constexpr int kDT = Shape::kDTiles;
+  constexpr int kRanges = Mask::kMaxRanges > 0 ? Mask::kMaxRanges : 1;
+
+  __shared__ long long range_lo[kRanges], range_hi[kRanges];
+  __shared__ int tile_lo[kRanges], tile_hi[kRanges];
+  __shared__ int tile_count;
+
+  Elem* sQ = reinterpret_cast<Elem*>(smem_raw);
+  Elem* sK = sQ + BlockM * HeadDim;
+  Elem* sV = sK + Stages * Shape::kTileElems;
+
+  const int tid = threadIdx.x;
+  const int warp = tid / 32;
+  const int lane = tid % 32;
+  const int head = blockIdx.y;
+  const int batch = blockIdx.z;
+  const int kv_head = head / p.kv_group;
+  // Heaviest query tiles first: the runtime's order if given, else the last tile (which under
+  // causal-like masks walks the most keys) first.
+  const int q_tile = p.tile_order ? p.tile_order[blockIdx.x] : p.num_q_tiles - 1 - blockIdx.x;
+  const int row0 = q_tile * BlockM;
+  const int rows = min(BlockM, p.seq_q - row0);
+
+  // int64_t is `long` in host builds and `long long` under NVRTC: same bits, spell the contract
+  // type.
+  const Mask mask(reinterpret_cast<const long long*>(p.mask_params));
+  const long long q0 = static_cast<long long>(row0) + p.q_offset;
+  const long long q1 = q0 + rows - 1;
+
+  // Key intervals -> clipped, merged key-tile ranges. One thread does it: the mask's interval
+  // count is a small compile-time bound and the result is shared by the whole block.
+  if (tid == 0) {
+    const int n = p.seq_k > 0 ? mask.key_ranges(q0, q1, range_lo, range_hi) : 0;
+    int m = 0;
+    for (int i = 0; i < n; ++i) {
+      const long long lo = range_lo[i] < 0 ? 0 : range_lo[i];
+      const long long hi = range_hi[i] > p.seq_k - 1 ? p.seq_k - 1 : range_hi[i];
+      if (lo > hi) continue;
+      const int tlo = static_cast<int>(lo / BlockN);
+      const int thi = static_cast<int>(hi / BlockN);
+      // Intervals arrive sorted, so a tile range can only touch the previous one.
+      if (m > 0 && tlo <= tile_hi[m - 1] + 1) {
+        if (thi > tile_hi[m - 1]) tile_hi[m - 1] = thi;
+      } else {
+        tile_lo[m] = tlo;
+        tile_hi[m] = thi;
+        ++m;
+      }
+    }
+    tile_count = m;
+  }
+
+  const int64_t q_base = batch * p.q_stride_b + head * p.q_stride_h + row0 * p.q_stride_s;
+  const Elem* gQ = static_cast<const Elem*>(p.q) + q_base;
+  const Elem* gK = static_cast<const Elem*>(p.k) + batch * p.k_stride_b + kv_head * p.k_stride_h;
+  const Elem* gV = static_cast<const Elem*>(p.v) + batch * p.v_stride_b + kv_head * p.v_stride_h;
+
+  load_tile<HeadDim, BlockM, kThreads>(sQ, gQ, p.q_stride_s, rows, tid);
+  cp_async_commit();
+  __syncthreads(); // tile ranges visible
+
+  const int count = tile_count;
+  auto next = [&](TileCursor& c, int r, int t) {
+    return seek<Mask, BlockN>(c, r, t, tile_lo, tile_hi, count, mask, q0, q1, p.seq_k);
+  };
+  TileCursor fetch, compute;
+  next(fetch, 0, 0);
+  auto issue = [&](int slot) {
+    if (fetch.tile >= 0) {
+      const int k0 = fetch.tile * BlockN;
+      const int valid = min(BlockN, p.seq_k - k0);
+      load_tile<HeadDim, BlockN, kThreads>(sK + slot * Shape::kTileElems,
+                                           gK + static_cast<int64_t>(k0) * p.k_stride_s,
+                                           p.k_stride_s, valid, tid);
+      load_tile<HeadDim, BlockN, kThreads>(sV + slot * Shape::kTileElems,
+                                           gV + static_cast<int64_t>(k0) * p.v_stride_s,
+                                           p.v_stride_s, valid, tid);
+      next(fetch, fetch.range, fetch.tile + 1);
+    }
+    // Commit even when nothing was issued so that group counting stays uniform.
+    cp_async_commit();
+  };
+#pragma unroll
+  for (int s = 0; s < Stages - 1; ++s) issue(s);
+
+  // Thread (g, t) of the warp holds rows g and g + 8 of each 16-row tile, columns 2t, 2t + 1
+  // of each 8-column tile (the mma accumulator layout).
+  const int g = lane / 4;
+  const int t = lane % 4;
+  float o[kMT][kDT][4];
+  float row_max[kMT][2];
+  float row_sum[kMT][2];
+#pragma unroll
+  for (int mt = 0; mt < kMT; ++mt) {
+#pragma unroll
+    for (int h = 0; h < 2; ++h) {
+      row_max[mt][h] = neg_inf();
+      row_sum[mt][h] = 0.f;
+    }
+#pragma unroll
+    for (int d = 0; d < kDT; ++d)
+#pragma unroll
+      for (int i = 0; i < 4; ++i) o[mt][d][i] = 0.f;
+  }
+
+  const float scale_log2 = p.scale_log2;
+  const int warp_row0 = warp * kMT * 16;
+  const uint32_t sQ_addr = smem_addr(sQ);
+  // ldmatrix lane -> (row, chunk) roles. A operand (Q): matrices are (rows 0-7 | 8-15) x
+  // (k 0-7 | 8-15), column-major over the four. B operand (K, not transposed): keys 0-7 and
+  // 8-15 of a 16-key pair of n-tiles x (k 0-7 | 8-15). V (transposed): keys (0-7 | 8-15) x
+  // d (0-7 | 8-15).
+  const int a_row = (lane % 8) + ((lane / 8) % 2) * 8;
+  const int a_chunk = lane / 16;
+  const int k_row = (lane % 8) + (lane / 16) * 8;
+  const int k_chunk = (lane / 8) % 2;
+  const int v_row = (lane % 8) + ((lane / 8) % 2) * 8;
+  const int v_chunk = lane / 16;
+
+  uint32_t q_frag[Shape::kQInRegs ? kMT : 1][Shape::kQInRegs ? HeadDim / 16 : 1][4];
+
+  int cls = next(compute, 0, 0);
+  for (int it = 0; compute.tile >= 0; ++it) {
+    cp_async_wait<Stages - 2>();
+    // After this barrier every warp is done with the slot that the next issue overwrites.
+    __syncthreads();
+    issue((it + Stages - 1) % Stages);
+
+    const int slot = it % Stages;
+    const uint32_t sK_addr = smem_addr(sK + slot * Shape::kTileElems);
+    const uint32_t sV_addr = smem_addr(sV + slot * Shape::kTileElems);
+
+    if constexpr (Shape::kQInRegs) {
+      if (it == 0) {
+#pragma unroll
+        for (int mt = 0; mt < kMT; ++mt)
+#pragma unroll
+          for (int ks = 0; ks < HeadDim / 16; ++ks) {
+            const int r = warp_row0 + mt * 16 + a_row;
+            ldmatrix_x4(sQ_addr + swz<HeadDim>(r, ks * 2 + a_chunk) * 2, q_frag[mt][ks][0],
+                        q_frag[mt][ks][1], q_frag[mt][ks][2], q_frag[mt][ks][3]);
+          }
+      }
+    }
+
+    // S = Q K^T for this warp's rows and the tile's BlockN keys.
+    float s[kMT][kNT][4];
+#pragma unroll
+    for (int mt = 0; mt < kMT; ++mt)
+#pragma unroll
+      for (int n = 0; n < kNT; ++n)
+#pragma unroll
+        for (int i = 0; i < 4; ++i) s[mt][n][i] = 0.f;
+#pragma unroll
+    for (int ks = 0; ks < HeadDim / 16; ++ks) {
+      uint32_t a[kMT][4];
+#pragma unroll
+      for (int mt = 0; mt < kMT; ++mt) {
+        if constexpr (Shape::kQInRegs) {
+#pragma unroll
+          for (int i = 0; i < 4; ++i) a[mt][i] = q_frag[mt][ks][i];
+        } else {
+          const int r = warp_row0 + mt * 16 + a_row;
+          ldmatrix_x4(sQ_addr + swz<HeadDim>(r, ks * 2 + a_chunk) * 2, a[mt][0], a[mt][1], a[mt][2],
+                      a[mt][3]);
+        }
+      }
+#pragma unroll
+      for (int np = 0; np < kNT / 2; ++np) {
+        uint32_t b0, b1, b2, b3;
+        ldmatrix_x4(sK_addr + swz<HeadDim>(np * 16 + k_row, ks * 2 + k_chunk) * 2, b0, b1, b2, b3);
+#pragma unroll
+        for (int mt = 0; mt < kMT; ++mt) {
+          Ops::mma(s[mt][2 * np], a[mt], b0, b1);
+          Ops::mma(s[mt][2 * np + 1], a[mt], b2, b3);
+        }
+      }
+    }
+
+    // Element mask: PARTIAL tiles ask the mask; FULL tiles only cut keys past the end.
+    const int k0 = compute.tile * BlockN;
+    if (cls == kPartial || k0 + BlockN > p.seq_k) {
+#pragma unroll
+      for (int mt = 0; mt < kMT; ++mt)
+#pragma unroll
+        for (int h = 0; h < 2; ++h) {
+          const int q = static_cast<int>(q0) + warp_row0 + mt * 16 + g + h * 8;
+#pragma unroll
+          for (int n = 0; n < kNT; ++n)
+#pragma unroll
+            for (int e = 0; e < 2; ++e) {
+              const int k = k0 + n * 8 + 2 * t + e;
+              const bool keep = k < p.seq_k && (cls == kFull || mask.attend(q, k));
+              if (!keep) s[mt][n][h * 2 + e] = neg_inf();
+            }
+        }
+    }
+
+    uint32_t pa[kMT][BlockN / 16][4];
+    // Online softmax in base 2 with the scale folded in. A row keeps -inf as its max until it
+    // sees an attended key; its exponent base is then 0 so that exp2(-inf - base) stays 0.
+#pragma unroll
+    for (int mt = 0; mt < kMT; ++mt)
+#pragma unroll
+      for (int h = 0; h < 2; ++h) {
+        float mx = row_max[mt][h];
+#pragma unroll
+        for (int n = 0; n < kNT; ++n) mx = fmaxf(mx, fmaxf(s[mt][n][h * 2], s[mt][n][h * 2 + 1]));
+        mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
+        mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
+        if (mx != row_max[mt][h]) {
+          // Rescale only when the running max moved; exp2(-inf) = 0 covers the first hit.
+          const float alpha = fast_exp2((row_max[mt][h] - mx) * scale_log2);
+          row_sum[mt][h] *= alpha;
+#pragma unroll
+          for (int d = 0; d < kDT; ++d) {
+            o[mt][d][h * 2] *= alpha;
+            o[mt][d][h * 2 + 1] *= alpha;
+          }
+          row_max[mt][h] = mx;
+        }
+        const float base = mx == neg_inf() ? 0.f : mx * scale_log2;
+        float sum = 0.f;
+#pragma unroll
+        for (int n = 0; n < kNT; ++n) {
+          const float p0 = fast_exp2(s[mt][n][h * 2] * scale_log2 - base);
+          const float p1 = fast_exp2(s[mt][n][h * 2 + 1] * scale_log2 - base);
+          sum += p0 + p1;
+          // The accumulators of n-tiles 2j and 2j+1 form the A fragment of the j-th 16-key
+          // step of P V: pack to 16 bits now so the fp32 scores die early.
+          pa[mt][n / 2][(n % 2) * 2 + h] = Ops::pack(p0, p1);
+        }
+        // Per-thread partial sum; the quad's partial sums are added once, at the end.
+        row_sum[mt][h] += sum;
+      }
+
+      // O += P V.
+#pragma unroll
+    for (int ks = 0; ks < BlockN / 16; ++ks) {
+#pragma unroll
+      for (int dp = 0; dp < kDT / 2; ++dp) {
+        uint32_t b0, b1, b2, b3;
+        ldmatrix_x4_trans(sV_addr + swz<HeadDim>(ks * 16 + v_row, dp * 2 + v_chunk) * 2, b0, b1, b2,
+                          b3);
+#pragma unroll
+        for (int mt = 0; mt < kMT; ++mt) {
+          Ops::mma(o[mt][2 * dp], pa[mt][ks], b0, b1);
+          Ops::mma(o[mt][2 * dp + 1], pa[mt][ks], b2, b3);
+        }
+      }
+    }
+
+    cls = next(compute, compute.range, compute.tile + 1);
+  }
+  cp_async_wait<0>();
+  // Every warp is done reading Q: its tile is reused to stage O for 16-byte stores.
+  __syncthreads();
+
+  Elem* sO = sQ;
+#pragma unroll
+  for (int mt = 0; mt < kMT; ++mt)
+#pragma unroll
+    for (int h = 0; h < 2; ++h) {
+      float sum = row_sum[mt][h];
+      sum += __shfl_xor_sync(0xffffffffu, sum, 1);
+      sum += __shfl_xor_sync(0xffffffffu, sum, 2);
+      // A row with no attended key has sum 0: O = 0 and LSE = -inf, never NaN.
+      const float inv = sum > 0.f ? 1.f / sum : 0.f;
+      const int r = warp_row0 + mt * 16 + g + h * 8;
+#pragma unroll
+      for (int d = 0; d < kDT; ++d) {
+        const uint32_t v = Ops::pack(o[mt][d][h * 2] * inv, o[mt][d][h * 2 + 1] * inv);
+        // Chunk d holds columns 8d..8d+7; this thread's pair starts at column 2t within it.
+        *reinterpret_cast<uint32_t*>(sO + swz<HeadDim>(r, d) + 2 * t) = v;
+      }
+      if (p.lse != nullptr && t == 0 && r < rows) {
+        // Natural-log LSE: (m * scale * log2(e) + log2(l)) * ln(2).
+        const float lse = sum > 0.f
+                              ? (row_max[mt][h] * scale_log2 + __log2f(sum)) * 0.6931471805599453f
+                              : neg_inf();
+        const int64_t idx = (static_cast<int64_t>(batch) * p.heads + head) * p.seq_q + row0 + r;
+        p.lse[idx] = lse;
+      }
+    }
+  __syncthreads();
+
+  Elem* gO = static_cast<Elem*>(p.o) + batch * p.o_stride_b + head * p.o_stride_h +
+             static_cast<int64_t>(row0) * p.o_stride_s;
+  constexpr int kChunks = Shape::kChunks;
+#pragma unroll
+  for (int i = 0; i < BlockM * kChunks / kThreads; ++i) {
+    const int idx = i * kThreads + tid;
+    const int row = idx / kChunks;
+    const int chunk = idx % kChunks;
+    if (row < rows) {
+      const uint4 v = *reinterpret_cast<const uint4*>(sO + swz<HeadDim>(row, chunk));
+      *reinterpret_cast<uint4*>(gO + static_cast<int64_t>(row) * p.o_stride_s + chunk * 8) = v;
+    }
+  }
+}
+
+} // namespace sm80
+} // namespace attnjit
