@@ -38,13 +38,24 @@ public:
   // Checks that `e` has type `want` where `role` ("operand of '&'") says what it is for, then
   // checks inside it.
   void expect(const Expr& e, Type want, const std::string& role) {
-    if (e.type() != want) type_error(e, want, role);
+    // `window(1, 2) + 1` is one mistake: the operand error below says it, and a second error
+    // about the sum's own type would only repeat it.
+    if (e.type() != want && !has_mistyped_operand(e)) type_error(e, want, role);
     visit(e);
   }
 
 private:
   void error(const Span& span, std::string message, std::string hint = {}) {
     diags_.push_back(Diagnostic{span, std::move(message), std::move(hint)});
+  }
+
+  // True when an operand of `e` has the wrong type for it (reported when `e` is visited).
+  static bool has_mistyped_operand(const Expr& e) {
+    const Op op = e.op();
+    Type want = (op == Op::And || op == Op::Or || op == Op::Not) ? Type::Bool : Type::Int;
+    for (const ExprPtr& a : e.args())
+      if (a->type() != want) return true;
+    return false;
   }
 
   void type_error(const Expr& e, Type want, const std::string& role) {

@@ -28,55 +28,93 @@ Type result_type(Op op) {
 
 const char* op_spelling(Op op) {
   switch (op) {
-  case Op::Lit: return "lit";
-  case Op::Param: return "param";
-  case Op::Q: return "q";
-  case Op::K: return "k";
-  case Op::Neg: return "-";
-  case Op::Add: return "+";
-  case Op::Sub: return "-";
-  case Op::Mul: return "*";
-  case Op::Div: return "/";
-  case Op::Mod: return "%";
-  case Op::Abs: return "abs";
-  case Op::Min: return "min";
-  case Op::Max: return "max";
-  case Op::True: return "full";
-  case Op::False: return "none";
-  case Op::Lt: return "<";
-  case Op::Le: return "<=";
-  case Op::Gt: return ">";
-  case Op::Ge: return ">=";
-  case Op::Eq: return "==";
-  case Op::Ne: return "!=";
-  case Op::And: return "&";
-  case Op::Or: return "|";
-  case Op::Not: return "!";
-  case Op::Causal: return "causal";
-  case Op::Window: return "window";
-  case Op::Sink: return "sink";
-  case Op::Global: return "global";
-  case Op::Prefix: return "prefix";
-  case Op::Chunk: return "chunk";
-  case Op::Dilated: return "dilated";
+  case Op::Lit:
+    return "lit";
+  case Op::Param:
+    return "param";
+  case Op::Q:
+    return "q";
+  case Op::K:
+    return "k";
+  case Op::Neg:
+    return "-";
+  case Op::Add:
+    return "+";
+  case Op::Sub:
+    return "-";
+  case Op::Mul:
+    return "*";
+  case Op::Div:
+    return "/";
+  case Op::Mod:
+    return "%";
+  case Op::Abs:
+    return "abs";
+  case Op::Min:
+    return "min";
+  case Op::Max:
+    return "max";
+  case Op::True:
+    return "full";
+  case Op::False:
+    return "none";
+  case Op::Lt:
+    return "<";
+  case Op::Le:
+    return "<=";
+  case Op::Gt:
+    return ">";
+  case Op::Ge:
+    return ">=";
+  case Op::Eq:
+    return "==";
+  case Op::Ne:
+    return "!=";
+  case Op::And:
+    return "&";
+  case Op::Or:
+    return "|";
+  case Op::Not:
+    return "!";
+  case Op::Causal:
+    return "causal";
+  case Op::Window:
+    return "window";
+  case Op::Sink:
+    return "sink";
+  case Op::Global:
+    return "global";
+  case Op::Prefix:
+    return "prefix";
+  case Op::Chunk:
+    return "chunk";
+  case Op::Dilated:
+    return "dilated";
   }
   return "?";
 }
 
 int builtin_arity(Op op) {
   switch (op) {
-  case Op::Causal: return 0;
+  case Op::Causal:
+    return 0;
   case Op::Sink:
   case Op::Global:
   case Op::Prefix:
-  case Op::Chunk: return 1;
-  case Op::Window: return 2;
-  case Op::Dilated: return 3;
-  default: return -1;
+  case Op::Chunk:
+    return 1;
+  case Op::Window:
+    return 2;
+  case Op::Dilated:
+    return 3;
+  default:
+    return -1;
   }
 }
 
-bool is_builtin(Op op) { return builtin_arity(op) >= 0; }
+bool is_builtin(Op op) {
+  return builtin_arity(op) >= 0;
+}
 
 bool is_comparison(Op op) {
   return op == Op::Lt || op == Op::Le || op == Op::Gt || op == Op::Ge || op == Op::Eq ||
@@ -110,8 +148,12 @@ static bool mentions(const Expr& e, Op leaf) {
   return false;
 }
 
-bool mentions_q(const Expr& e) { return mentions(e, Op::Q); }
-bool mentions_k(const Expr& e) { return mentions(e, Op::K); }
+bool mentions_q(const Expr& e) {
+  return mentions(e, Op::Q);
+}
+bool mentions_k(const Expr& e) {
+  return mentions(e, Op::K);
+}
 
 static void collect(const Expr& e, std::vector<std::string>& out) {
   if (e.op() == Op::Param) out.push_back(e.name());

@@ -11,12 +11,20 @@
 namespace attnjit {
 namespace {
 
-// A subtree and its height, so that long operator chains are caught as they are built.
+// A subtree, its height (so that long operator chains are caught as they are built) and the
+// text it was written as, parentheses included: `(q - k) / 2` spans from the '(' although the
+// subtraction node itself spans `q - k`.
 struct Node {
   ExprPtr e;
   int height = 0;
+  Span outer;
   explicit operator bool() const { return e != nullptr; }
 };
+
+Node leaf(ExprPtr e) {
+  Span s = e->span();
+  return Node{std::move(e), 1, s};
+}
 
 std::string at(const Span& s) {
   return std::to_string(s.line) + ":" + std::to_string(s.col);
@@ -70,8 +78,11 @@ public:
     if (peek().kind != Tok::End) {
       const Token& t = peek();
       std::string hint;
+      const char* reserved = t.kind == Tok::Ident ? reserved_hint(t.text) : nullptr;
       if (t.kind == Tok::RParen)
         hint = "this ')' has no matching '('";
+      else if (reserved)
+        hint = reserved;
       else if (starts_operand(t.kind))
         hint = "join two masks with '&' or '|'";
       expected("end of input", hint);
@@ -125,7 +136,7 @@ private:
       es.push_back(a.e);
     }
     if (h + 1 > kMaxDepth) return too_deep(where);
-    return Node{make_node(op, std::move(es), span), h + 1};
+    return Node{make_node(op, std::move(es), span), h + 1, span};
   }
 
   // or := and ('|' and)*
@@ -135,7 +146,7 @@ private:
       const Token& op = advance();
       Node r = parse_and();
       if (!r) return {};
-      l = node(Op::Or, {l, r}, join(l.e->span(), r.e->span()), op.span);
+      l = node(Op::Or, {l, r}, join(l.outer, r.outer), op.span);
     }
     return l;
   }
@@ -147,7 +158,7 @@ private:
       const Token& op = advance();
       Node r = parse_not();
       if (!r) return {};
-      l = node(Op::And, {l, r}, join(l.e->span(), r.e->span()), op.span);
+      l = node(Op::And, {l, r}, join(l.outer, r.outer), op.span);
     }
     return l;
   }
@@ -160,7 +171,7 @@ private:
     if (!guard.ok()) return too_deep(op.span);
     Node x = parse_not();
     if (!x) return {};
-    return node(Op::Not, {x}, join(op.span, x.e->span()), op.span);
+    return node(Op::Not, {x}, join(op.span, x.outer), op.span);
   }
 
   // comparison := additive (('<' | '<=' | '>' | '>=' | '==' | '!=') additive)?
@@ -173,7 +184,7 @@ private:
     Node r = parse_additive();
     if (!r) return {};
     if (is_comparison_token(peek().kind)) return chained(l, op, r);
-    return node(comparison_op(op.kind), {l, r}, join(l.e->span(), r.e->span()), op.span);
+    return node(comparison_op(op.kind), {l, r}, join(l.outer, r.outer), op.span);
   }
 
   Node chained(const Node& a, const Token& op1, const Node& b) {
@@ -198,7 +209,7 @@ private:
       Node r = parse_multiplicative();
       if (!r) return {};
       Op o = op.kind == Tok::Plus ? Op::Add : Op::Sub;
-      l = node(o, {l, r}, join(l.e->span(), r.e->span()), op.span);
+      l = node(o, {l, r}, join(l.outer, r.outer), op.span);
     }
     return l;
   }
@@ -212,7 +223,7 @@ private:
       Node r = parse_unary();
       if (!r) return {};
       Op o = op.kind == Tok::Star ? Op::Mul : op.kind == Tok::Slash ? Op::Div : Op::Mod;
-      l = node(o, {l, r}, join(l.e->span(), r.e->span()), op.span);
+      l = node(o, {l, r}, join(l.outer, r.outer), op.span);
     }
     return l;
   }
@@ -225,7 +236,7 @@ private:
     if (!guard.ok()) return too_deep(op.span);
     Node x = parse_unary();
     if (!x) return {};
-    return node(Op::Neg, {x}, join(op.span, x.e->span()), op.span);
+    return node(Op::Neg, {x}, join(op.span, x.outer), op.span);
   }
 
   // primary := INT | IDENT | IDENT '(' args ')' | '(' or ')'
@@ -244,7 +255,7 @@ private:
       if (!e) return {};
       if (peek().kind != Tok::RParen)
         return expected("')'", "to close the '(' at " + at(open.span));
-      advance();
+      e.outer = join(open.span, advance().span);
       return e;
     }
     default:
@@ -257,7 +268,7 @@ private:
     if (t.value > std::numeric_limits<int32_t>::max())
       return error(t.span, "integer literal " + std::string(t.text) + " does not fit in 32 bits",
                    "the largest integer is 2147483647");
-    return Node{make_lit(t.value, t.span), 1};
+    return leaf(make_lit(t.value, t.span));
   }
 
   // IDENT: `q`, `k`, a built-in (with its arguments when it takes any), or a parameter.
@@ -269,13 +280,13 @@ private:
       if (call)
         return error(t.span, "'" + name + "' is not a function",
                      name == "q" ? "'q' is the query position" : "'k' is the key position");
-      return Node{make_leaf(name == "q" ? Op::Q : Op::K, t.span), 1};
+      return leaf(make_leaf(name == "q" ? Op::Q : Op::K, t.span));
     }
     if (const char* hint = reserved_hint(name))
       return error(t.span, "'" + name + "' is a reserved name", hint);
     const NameInfo* info = find_builtin(name);
     if (!info) {
-      if (!call) return Node{make_param(name, t.span), 1};
+      if (!call) return leaf(make_param(name, t.span));
       std::string hint = did_you_mean(name, false);
       if (hint.empty())
         hint = "the functions are abs, min, max and the patterns causal, window, sink, global, "
@@ -283,7 +294,7 @@ private:
       return error(t.span, "unknown function '" + name + "'", hint);
     }
     if (!call) {
-      if (info->arity == 0) return Node{make_node(info->op, {}, t.span), 1};
+      if (info->arity == 0) return leaf(make_node(info->op, {}, t.span));
       return expected("'(' after '" + name + "'", std::string("write '") + info->signature + "'");
     }
     return call_args(t, *info);
