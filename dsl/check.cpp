@@ -38,6 +38,7 @@ public:
   // Checks that `e` has type `want` where `role` ("operand of '&'") says what it is for, then
   // checks inside it.
   void expect(const Expr& e, Type want, const std::string& role) {
+    if (full()) return;
     // `window(1, 2) + 1` is one mistake: the operand error below says it, and a second error
     // about the sum's own type would only repeat it.
     if (e.type() != want && !has_mistyped_operand(e)) type_error(e, want, role);
@@ -46,8 +47,14 @@ public:
 
 private:
   void error(const Span& span, std::string message, std::string hint = {}) {
+    if (full()) return;
     diags_.push_back(Diagnostic{span, std::move(message), std::move(hint)});
+    ++reported_;
   }
+
+  // Each diagnostic prints its source line: a long mask full of mistakes would otherwise
+  // render into megabytes. Past the cap the rest is not even visited.
+  bool full() const { return reported_ >= kMaxCheckErrors; }
 
   // True when an operand of `e` has the wrong type for it (reported when `e` is visited).
   static bool has_mistyped_operand(const Expr& e) {
@@ -189,6 +196,7 @@ private:
   }
 
   std::vector<Diagnostic>& diags_;
+  int reported_ = 0;
 };
 
 } // namespace

@@ -12,8 +12,11 @@
 
 namespace attnjit {
 
-// Appends one diagnostic per problem found (all of them, not just the first) and returns true
-// when there was none.
+// At most this many diagnostics come from one check.
+constexpr int kMaxCheckErrors = 20;
+
+// Appends one diagnostic per problem found (all of them, up to kMaxCheckErrors, not just the
+// first) and returns true when there was none.
 bool check_mask(const Expr& root, std::vector<Diagnostic>& diags);
 
 } // namespace attnjit

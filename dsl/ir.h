@@ -75,7 +75,7 @@ public:
   Op op() const { return op_; }
   Type type() const { return result_type(op_); }
   const Span& span() const { return span_; }
-  int64_t value() const { return value_; }         // Lit only
+  int64_t value() const { return value_; }          // Lit only
   const std::string& name() const { return name_; } // Param only
   const std::vector<ExprPtr>& args() const { return args_; }
   const ExprPtr& arg(size_t i) const { return args_[i]; }

@@ -25,6 +25,7 @@ fi
 
 status=0
 "$build/bin/fuzz_parser" "$work/corpus" -max_total_time="$seconds" -max_len=512 -timeout=10 \
+  -dict="$root/tests/fuzz/mask.dict" \
   -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$work/artifacts/" ||
   status=$?
 

@@ -94,3 +94,9 @@ TEST_CASE("check: constant sizes and divisors in range", "[dsl][check]") {
 TEST_CASE("check: every problem is reported, not just the first", "[dsl][check]") {
   CHECK(problems("casual | !3 | chunk(0)").size() == 3);
 }
+
+TEST_CASE("check: a long mask full of mistakes reports a bounded number", "[dsl][check]") {
+  std::string text = "!1";
+  for (int i = 0; i < 150; ++i) text += " | !1";
+  CHECK(problems(text).size() == static_cast<size_t>(kMaxCheckErrors));
+}

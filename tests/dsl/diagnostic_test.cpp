@@ -57,3 +57,15 @@ TEST_CASE("diagnostic: several render one after another", "[dsl][diagnostic]") {
   CHECK(m.error().message.find("mask:1:1: error:") == 0);
   CHECK(m.error().message.find("mask:1:11: error:") != std::string::npos);
 }
+
+TEST_CASE("diagnostic: a megabyte of mistakes renders quickly and boundedly", "[dsl][diagnostic]") {
+  // Wide, not deep: 'sink(-1) | (sink(-1) | ...)' would hit the depth cap, so nest in groups.
+  std::string group = "(!1 | !1 | !1 | !1 | !1 | !1 | !1 | !1)";
+  std::string text = group;
+  while (text.size() < (size_t{1} << 19)) text = "(" + text + " & " + text + ")";
+  std::vector<Diagnostic> ds;
+  auto m = parse_mask(text, &ds);
+  REQUIRE_FALSE(m.ok());
+  CHECK(ds.size() == 20);
+  CHECK(m.error().message.size() < 25 * (text.size() + 200));
+}
