@@ -220,6 +220,42 @@ struct MaskAtom {
 // Formula entries (postfix): an atom index, or one of these.
 enum : short { kFormAnd = -1, kFormOr = -2, kFormTrue = -3, kFormFalse = -4 };
 
+// Constructors for plan entries, used by the generated mask structs.
+ATTNJIT_HD inline MaskAtom linear_atom(unsigned char op, long long a, long long b, long long c) {
+  MaskAtom at = {};
+  at.op = op;
+  at.a = a;
+  at.b = b;
+  at.c = c;
+  return at;
+}
+ATTNJIT_HD inline MaskAtom general_atom(unsigned char op, short code_begin, short code_end) {
+  MaskAtom at = {};
+  at.op = op;
+  at.code_begin = code_begin;
+  at.code_end = code_end;
+  return at;
+}
+// Marks a general atom as D = sign * (floor((k + e) / div) - H(q)), H = code[h_begin, h_end).
+ATTNJIT_HD inline MaskAtom with_kdiv(MaskAtom at, signed char sign, short h_begin, short h_end,
+                                     long long div, long long e) {
+  at.kdiv_sign = sign;
+  at.h_begin = h_begin;
+  at.h_end = h_end;
+  at.kdiv_div = div;
+  at.kdiv_e = e;
+  return at;
+}
+ATTNJIT_HD inline MaskInstr mask_instr(unsigned char op, long long a = 0, long long b = 0,
+                                       long long c = 0) {
+  MaskInstr in;
+  in.op = op;
+  in.a = a;
+  in.b = b;
+  in.c = c;
+  return in;
+}
+
 // Capacities shared by every plan; the compiler refuses to build a plan past them (the mask
 // then gets a plan that says PARTIAL everywhere and walks every key, which stays correct).
 constexpr int kMaskMaxAtoms = 32;
@@ -538,8 +574,9 @@ ATTNJIT_HD inline IntervalList<Cap> atom_key_set(const MaskPlanView& p, const Ma
     return List::single(ceil_div(lo, b), kMaskInf);
   }
   if (at.op == kCmpEq) return List::single(ceil_div(lo, b), floor_div(hi, b));
-  // k != X / b: only a constant X removes a point.
-  if (x0 != x1 || floor_mod(lo, b) != 0) return List::all();
+  // k != X / b: only an atom without q removes a point (a one-query tile would too, but the
+  // interval bound fixed at compile time counts on it not).
+  if (at.a != 0 || floor_mod(lo, b) != 0) return List::all();
   List r;
   r.push(-kMaskInf, lo / b - 1);
   r.push(lo / b + 1, kMaskInf);
