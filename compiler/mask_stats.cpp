@@ -8,6 +8,35 @@
 
 namespace attnjit {
 
+namespace {
+
+// Attended pairs of a PARTIAL box: quarter it while the classifier can settle the quarters
+// (sound, so FULL and EMPTY quarters count exactly), count pair by pair once small.
+int64_t count_pairs(const BlockClassifier& classify, const MaskEvaluator& attend, int64_t q0,
+                    int64_t q1, int64_t k0, int64_t k1) {
+  if ((q1 - q0 + 1) * (k1 - k0 + 1) <= 256) {
+    int64_t n = 0;
+    for (int64_t q = q0; q <= q1; ++q)
+      for (int64_t k = k0; k <= k1; ++k) n += attend(q, k);
+    return n;
+  }
+  const int64_t qm = q0 + (q1 - q0) / 2, km = k0 + (k1 - k0) / 2;
+  const int64_t qs[2][2] = {{q0, qm}, {qm + 1, q1}}, ks[2][2] = {{k0, km}, {km + 1, k1}};
+  int64_t n = 0;
+  for (const auto& qr : qs)
+    for (const auto& kr : ks) {
+      if (qr[0] > qr[1] || kr[0] > kr[1]) continue;
+      const BlockClass c = classify(qr[0], qr[1], kr[0], kr[1]);
+      if (c == BlockClass::Full)
+        n += (qr[1] - qr[0] + 1) * (kr[1] - kr[0] + 1);
+      else if (c == BlockClass::Partial)
+        n += count_pairs(classify, attend, qr[0], qr[1], kr[0], kr[1]);
+    }
+  return n;
+}
+
+} // namespace
+
 Result<MaskStats> mask_stats(const MaskProgram& program, const std::vector<int64_t>& values,
                              int64_t seq_q, int64_t seq_k, int64_t block_m, int64_t block_n) {
   if (seq_q <= 0 || seq_k <= 0 || block_m <= 0 || block_n <= 0)
@@ -37,8 +66,7 @@ Result<MaskStats> mask_stats(const MaskProgram& program, const std::vector<int64
         s.attended_pairs += rows * (k1 - k0 + 1);
       } else {
         ++s.partial_blocks;
-        for (int64_t q = q0; q <= q1; ++q)
-          for (int64_t k = k0; k <= k1; ++k) s.attended_pairs += attend(q, k);
+        s.attended_pairs += count_pairs(classify, attend, q0, q1, k0, k1);
       }
     }
     s.block_map.push_back(std::move(line));

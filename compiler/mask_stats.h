@@ -2,9 +2,10 @@
 // count of attended pairs, and the pairs the kernel walks.
 //
 // Query row r sits at position r + (Lk - Lq). Edge tiles are clipped to the real sequence.
-// attended_pairs is exact: the area of FULL blocks plus a pair-by-pair count inside PARTIAL
-// ones. walked_pairs counts every pair of the key tiles the walk set (key_ranges) touches,
-// clipped to the sequence; attended / walked is the ceiling a kernel reaches relative to dense.
+// attended_pairs is exact: the area of FULL blocks plus, inside PARTIAL ones, the areas of
+// sub-blocks the classifier settles and a pair-by-pair count of the rest. walked_pairs counts every
+// pair of the key tiles the walk set (key_ranges) touches, clipped to the sequence; attended /
+// walked is the ceiling a kernel reaches relative to dense.
 #pragma once
 
 #include "compiler/pipeline.h"

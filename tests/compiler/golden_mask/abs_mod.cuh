@@ -1,0 +1,57 @@
+// The mask as a struct (attnjit emit_mask_struct). Include templates/mask_support.cuh first.
+//   mask:       abs(q - k) <= W & (q - k) % C != 1
+//   normalized: -W <= q - k & q - k <= W & (q - k) % C != 1
+struct Mask {
+  static constexpr int kNumParams = 2;
+  static constexpr int kMaxRanges = 1;
+  // Analysis plan sizes: atoms, interval-program instructions, postfix formula.
+  static constexpr int kNumAtoms = 3;
+  static constexpr int kCodeSize = 5;
+  static constexpr int kFormulaSize = 5;
+  static constexpr int kFormulaDepth = 2;
+
+  long long p_C;
+  long long p_W;
+  attnjit::MaskAtom atoms[3];
+  attnjit::MaskInstr code[5];
+  short formula[5];
+
+  ATTNJIT_HD explicit Mask(const long long* params) {
+    p_C = params[0];
+    p_W = params[1];
+    code[0] = attnjit::mask_instr(attnjit::kOpLin, 1ll, -1ll, 0);
+    code[1] = attnjit::mask_instr(attnjit::kOpConst, 0, 0, p_C);
+    code[2] = attnjit::mask_instr(attnjit::kOpMod);
+    code[3] = attnjit::mask_instr(attnjit::kOpConst, 0, 0, 1ll);
+    code[4] = attnjit::mask_instr(attnjit::kOpSub);
+    // -W <= q - k
+    atoms[0] = attnjit::linear_atom(attnjit::kCmpLe, -1ll, 1ll, -p_W);
+    // q - k <= W
+    atoms[1] = attnjit::linear_atom(attnjit::kCmpLe, 1ll, -1ll, -p_W);
+    // (q - k) % C != 1
+    atoms[2] = attnjit::general_atom(attnjit::kCmpNe, 0, 5);
+    // Postfix over atoms: -1 and, -2 or, -3 full, -4 none.
+    const short f[5] = {0, 1, -1, 2, -1};
+    for (int i = 0; i < kFormulaSize; ++i) formula[i] = f[i];
+    attnjit::finalize_mask_plan(atoms, kNumAtoms, code);
+  }
+
+  ATTNJIT_HD bool attend(int q, int k) const {
+    const int C = int(p_C);
+    const int W = int(p_W);
+    return -W <= q - k && q - k <= W && attnjit::floor_mod(q - k, C) != 1;
+  }
+
+  ATTNJIT_HD int classify(long long q0, long long q1, long long k0, long long k1) const {
+    return attnjit::classify_block(view(), q0, q1, k0, k1);
+  }
+
+  ATTNJIT_HD int key_ranges(long long q0, long long q1, long long* lo, long long* hi) const {
+    return attnjit::walk_key_ranges<kFormulaDepth, kMaxRanges>(view(), q0, q1, lo, hi);
+  }
+
+  ATTNJIT_HD attnjit::MaskPlanView view() const {
+    attnjit::MaskPlanView v = {atoms, kNumAtoms, code, formula, kFormulaSize};
+    return v;
+  }
+};
