@@ -70,7 +70,7 @@ using namespace attnjit::testing;
 // Millions of checks: count them only when one fails.
 #define EXPECT(cond)                                                                               \
   do {                                                                                             \
-    if (!(cond)) REQUIRE(cond);                                                                    \
+    if (!(cond)) REQUIRE((cond));                                                                  \
   } while (0)
 
 namespace {
