@@ -52,6 +52,15 @@ template <int HeadDim> __device__ __forceinline__ int swz(int row, int chunk) {
   return row * HeadDim + ((chunk ^ (row & 7)) << 3);
 }
 
+// Byte address for ldmatrix of chunk 2 * step + half in rows `row`..: the XOR term only
+// reaches the low three chunk bits, so steps s and s + 4 differ by a constant 128 bytes. The
+// compiler then keeps four address registers per operand instead of one per step.
+template <int HeadDim>
+__device__ __forceinline__ uint32_t ldm_addr(uint32_t tile, int row, int step, int half) {
+  const int low = ((2 * (step % 4) + half) ^ (row & 7)) << 4;
+  return tile + row * HeadDim * 2 + (step / 4) * 128 + low;
+}
+
 // Copies up to Rows x HeadDim elements starting at `src` (row stride in elements) into a
 // swizzled tile; rows at or past `valid` are zero-filled without reading global memory. Each
 // thread walks its rows with one pointer and a fixed step, which keeps a single 64-bit address
@@ -64,16 +73,14 @@ __device__ __forceinline__ void load_tile(Elem* dst, const Elem* src, int64_t st
   static_assert(Threads % kChunks == 0, "fwd_sm80: a thread keeps one chunk column");
   const int chunk = tid % kChunks;
   int row = tid / kChunks;
-  const uint32_t base = smem_addr(dst) + swz<HeadDim>(row, chunk) * 2;
+  const uint32_t tile = smem_addr(dst);
   const Elem* g = src + row * stride + chunk * 8;
   const int64_t step = kRowStep * stride;
 #pragma unroll
   for (int i = 0; i < Rows / kRowStep; ++i, row += kRowStep, g += step) {
-    // kRowStep is a multiple of 8, so the swizzle pattern of this thread's rows repeats and
-    // the shared address moves by a constant.
     const bool ok = row < valid;
     // A row past the end reads nothing; any legal address will do.
-    cp_async_16(base + i * kRowStep * HeadDim * 2, ok ? g : src, ok);
+    cp_async_16(tile + swz<HeadDim>(row, chunk) * 2, ok ? g : src, ok);
   }
 }
 
@@ -260,7 +267,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
 #pragma unroll
           for (int ks = 0; ks < HeadDim / 16; ++ks) {
             const int r = warp_row0 + mt * 16 + a_row;
-            ldmatrix_x4(sQ_addr + swz<HeadDim>(r, ks * 2 + a_chunk) * 2, q_frag[mt][ks][0],
+            ldmatrix_x4(ldm_addr<HeadDim>(sQ_addr, r, ks, a_chunk), q_frag[mt][ks][0],
                         q_frag[mt][ks][1], q_frag[mt][ks][2], q_frag[mt][ks][3]);
           }
       }
@@ -284,14 +291,14 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
           for (int i = 0; i < 4; ++i) a[mt][i] = q_frag[mt][ks][i];
         } else {
           const int r = warp_row0 + mt * 16 + a_row;
-          ldmatrix_x4(sQ_addr + swz<HeadDim>(r, ks * 2 + a_chunk) * 2, a[mt][0], a[mt][1], a[mt][2],
+          ldmatrix_x4(ldm_addr<HeadDim>(sQ_addr, r, ks, a_chunk), a[mt][0], a[mt][1], a[mt][2],
                       a[mt][3]);
         }
       }
 #pragma unroll
       for (int np = 0; np < kNT / 2; ++np) {
         uint32_t b0, b1, b2, b3;
-        ldmatrix_x4(sK_addr + swz<HeadDim>(np * 16 + k_row, ks * 2 + k_chunk) * 2, b0, b1, b2, b3);
+        ldmatrix_x4(ldm_addr<HeadDim>(sK_addr, np * 16 + k_row, ks, k_chunk), b0, b1, b2, b3);
 #pragma unroll
         for (int mt = 0; mt < kMT; ++mt) {
           Ops::mma(s[mt][2 * np], a[mt], b0, b1);
@@ -363,8 +370,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
 #pragma unroll
       for (int dp = 0; dp < kDT / 2; ++dp) {
         uint32_t b0, b1, b2, b3;
-        ldmatrix_x4_trans(sV_addr + swz<HeadDim>(ks * 16 + v_row, dp * 2 + v_chunk) * 2, b0, b1, b2,
-                          b3);
+        ldmatrix_x4_trans(ldm_addr<HeadDim>(sV_addr, ks * 16 + v_row, dp, v_chunk), b0, b1, b2, b3);
 #pragma unroll
         for (int mt = 0; mt < kMT; ++mt) {
           Ops::mma(o[mt][2 * dp], pa[mt][ks], b0, b1);

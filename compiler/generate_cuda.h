@@ -1,0 +1,47 @@
+// CUDA generation: one readable .cu per (mask, kernel config), holding a banner, the mask as a
+// device struct (compiler/emit_mask_struct) and one instantiation of a kernel template behind
+// an `extern "C" __global__ attnjit_fwd(FwdParams)` entry. The runtime compiles it with NVRTC,
+// giving it the embedded templates (templates/*.cuh) as headers by name.
+#pragma once
+
+#include "compiler/pipeline.h"
+
+#include <string>
+
+namespace attnjit {
+
+// Version of the generated source; part of the banner, so it reaches the module cache key.
+constexpr int kGenerateCudaVersion = 1;
+
+struct KernelConfig {
+  int head_dim = 128;
+  std::string dtype = "bf16"; // "bf16" or "fp16"
+  int block_m = 128;
+  int block_n = 128;
+  int warps = 8;
+  int stages = 2;
+  std::string family = "sm80";
+};
+
+// The tile shape measured best on an H200 for this head dim among those with no register
+// spills (see the comment in generate_cuda.cpp for the numbers behind each choice).
+KernelConfig default_config(int head_dim, const std::string& dtype);
+
+// Why `config` cannot be instantiated (head dim, tile shape, warps, stages, shared memory over
+// the 227 KiB an sm_80+ block may have), or an empty string when it can.
+std::string check_config(const KernelConfig& config);
+
+// Dynamic shared memory the kernel needs at launch, in bytes. The launcher must raise the
+// function's limit to this (cuFuncSetAttribute) when it passes 48 KiB.
+int shared_memory_bytes(const KernelConfig& config);
+
+// Threads per block of the generated kernel (warps * 32).
+int threads_per_block(const KernelConfig& config);
+
+// The generated .cu. `config` must pass check_config.
+std::string generate_cuda(const MaskProgram& program, const KernelConfig& config);
+
+// Name of the kernel entry in every generated source.
+constexpr const char* kKernelEntryName = "attnjit_fwd";
+
+} // namespace attnjit
