@@ -102,7 +102,7 @@ Result<std::shared_ptr<KernelImpl>> compile_cpu_kernel(const MaskProgram& mask,
 
   std::string key;
   structure(*lowered_tree(mask), key);
-  key += "|d" + std::to_string(options.head_dim) + "|" + dtype_name(options.dtype);
+  key += "|d" + std::to_string(options.head_dim) + "|dtype" + std::to_string(int(options.dtype));
 
   // The lock is held through the compile so that two threads asking for one kernel compile it
   // once; compiles of different kernels wait, which is rare and bounded by one LLVM compile.

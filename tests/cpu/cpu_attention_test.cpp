@@ -61,8 +61,7 @@ void check_against_reference(const KernelImpl& kernel, const Shape& s, const Mas
   std::vector<double> out = read_output(t);
   double err = relative_error(out, ref.o);
   INFO("shape " << s.batch << "x" << s.heads << "/" << s.kv_heads << " Lq " << s.seq_q << " Lk "
-                << s.seq_k << " D " << s.head_dim << " " << dtype_name(s.dtype) << ": rel err "
-                << err);
+                << s.seq_k << " D " << s.head_dim << " " << int(s.dtype) << ": rel err " << err);
   CHECK(err <= tolerance(s.dtype));
   int bad_lse = 0;
   for (size_t i = 0; i < ref.lse.size(); ++i) {
