@@ -275,6 +275,7 @@ AnalysisPlan plan_analysis(const ExprPtr& normalized) {
   Planner p;
   p.plan.formula_depth = p.formula(normalized);
   p.plan.max_ranges = std::clamp(range_bound(normalized), 1, kMaxKeyRangesCap);
+  p.plan.code_depth = std::max(p.depth, 1);
   const bool too_big = int(p.plan.atoms.size()) > kMaskMaxAtoms || p.depth > kMaskMaxStack ||
                        p.plan.formula_depth > kMaskMaxStack || p.plan.code.size() > 30000;
   if (too_big) {

@@ -41,6 +41,7 @@ struct AnalysisPlan {
   std::vector<PlanInstr> code;
   std::vector<short> formula; // postfix; kForm* or an atom index
   int formula_depth = 0;      // stack depth the formula needs (at least 1)
+  int code_depth = 1;         // stack depth the deepest interval program needs (at least 1)
   int max_ranges = 1;         // bound on the walk set's interval count
   // True when the mask outgrew the fixed capacities: the plan is then empty, which classifies
   // every block PARTIAL and walks every key (correct, only slower).

@@ -163,7 +163,8 @@ std::string emit_mask_struct(const MaskProgram& program) {
     << "  static constexpr int kNumAtoms = " << num_atoms << ";\n"
     << "  static constexpr int kCodeSize = " << num_code << ";\n"
     << "  static constexpr int kFormulaSize = " << num_form << ";\n"
-    << "  static constexpr int kFormulaDepth = " << std::max(plan.formula_depth, 1) << ";\n\n";
+    << "  static constexpr int kFormulaDepth = " << std::max(plan.formula_depth, 1) << ";\n"
+    << "  static constexpr int kCodeDepth = " << plan.code_depth << ";\n\n";
   for (const std::string& p : program.params) o << "  long long p_" << p << ";\n";
   o << "  attnjit::MaskAtom atoms[" << std::max(num_atoms, 1) << "];\n"
     << "  attnjit::MaskInstr code[" << std::max(num_code, 1) << "];\n"
@@ -218,11 +219,13 @@ std::string emit_mask_struct(const MaskProgram& program) {
     << "  }\n\n";
 
   o << "  ATTNJIT_HD int classify(long long q0, long long q1, long long k0, long long k1) const {\n"
-    << "    return attnjit::classify_block(view(), q0, q1, k0, k1);\n"
+    << "    return attnjit::classify_block<" << std::max(num_atoms, 1)
+    << ", kCodeDepth, kFormulaDepth>(view(), q0, q1, k0, k1);\n"
     << "  }\n\n"
     << "  ATTNJIT_HD int key_ranges(long long q0, long long q1, long long* lo, long long* hi) "
        "const {\n"
-    << "    return attnjit::walk_key_ranges<kFormulaDepth, kMaxRanges>(view(), q0, q1, lo, hi);\n"
+    << "    return attnjit::walk_key_ranges<kFormulaDepth, kMaxRanges, kCodeDepth>(view(), q0, q1, "
+       "lo, hi);\n"
     << "  }\n\n"
     << "  ATTNJIT_HD attnjit::MaskPlanView view() const {\n"
     << "    attnjit::MaskPlanView v = {atoms, kNumAtoms, code, formula, kFormulaSize};\n"

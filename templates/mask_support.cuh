@@ -260,7 +260,6 @@ ATTNJIT_HD inline MaskInstr mask_instr(unsigned char op, long long a = 0, long l
 // then gets a plan that says PARTIAL everywhere and walks every key, which stays correct).
 constexpr int kMaskMaxAtoms = 32;
 constexpr int kMaskMaxStack = 32;
-constexpr int kMaskMaxSplits = 2 * kMaskMaxAtoms + 2;
 
 struct MaskPlanView {
   const MaskAtom* atoms;
@@ -329,9 +328,11 @@ ATTNJIT_HD inline Interval interval_mod(Interval x, Interval d) {
   return make_interval(0, d.hi - 1);
 }
 
+// Stack is the program's depth bound (the generated struct passes its own, the host the most).
+template <int Stack = kMaskMaxStack>
 ATTNJIT_HD inline Interval eval_program(const MaskInstr* code, int begin, int end,
                                         const EvalDomain& dom) {
-  Interval st[kMaskMaxStack];
+  Interval st[Stack];
   int sp = 0;
   for (int i = begin; i < end; ++i) {
     const MaskInstr& in = code[i];
@@ -432,8 +433,9 @@ ATTNJIT_HD inline void sort_unique(long long* v, int& n) {
 }
 
 // Three-valued value of the formula given each atom's value.
+template <int Stack = kMaskMaxStack>
 ATTNJIT_HD inline int eval_formula3(const MaskPlanView& p, const unsigned char* val) {
-  unsigned char st[kMaskMaxStack];
+  unsigned char st[Stack];
   int sp = 0;
   for (int i = 0; i < p.num_formula; ++i) {
     const short f = p.formula[i];
@@ -454,12 +456,13 @@ ATTNJIT_HD inline int eval_formula3(const MaskPlanView& p, const unsigned char* 
 // Classifies one piece of a block, in which every q-only and k-only linear atom is constant.
 // The t-dependent atoms are exact per segment of t = k - q; every t in [k0 - q1, k1 - q0] occurs
 // in the piece, so a mix of FULL and EMPTY segments is a true PARTIAL.
+template <int Atoms, int CodeStack, int FormStack>
 ATTNJIT_HD inline int classify_piece(const MaskPlanView& p, long long q0, long long q1,
                                      long long k0, long long k1) {
-  unsigned char val[kMaskMaxAtoms];
+  unsigned char val[Atoms];
   EvalDomain box = {q0, q1, k0, k1, false, 0, 0};
   const long long t0 = k0 - q1, t1 = k1 - q0;
-  long long pts[kMaskMaxSplits];
+  long long pts[2 * Atoms + 2];
   int n = 0;
   pts[n++] = t0;
   for (int i = 0; i < p.num_atoms; ++i) {
@@ -471,8 +474,8 @@ ATTNJIT_HD inline int classify_piece(const MaskPlanView& p, long long q0, long l
     case kAtomTFunc:
       break;
     case kAtomGeneral:
-      val[i] = (unsigned char)compare_range(eval_program(p.code, at.code_begin, at.code_end, box),
-                                            at.op);
+      val[i] = (unsigned char)compare_range(
+          eval_program<CodeStack>(p.code, at.code_begin, at.code_end, box), at.op);
       break;
     default:
       val[i] = (unsigned char)compare_range(linear_range(at.a, at.b, at.c, q0, q1, k0, k1), at.op);
@@ -490,11 +493,11 @@ ATTNJIT_HD inline int classify_piece(const MaskPlanView& p, long long q0, long l
         val[i] = (unsigned char)compare_range(
             make_interval(sat_add(lmin(x0, x1), at.c), sat_add(lmax(x0, x1), at.c)), at.op);
       } else if (at.kind == kAtomTFunc) {
-        val[i] = (unsigned char)compare_range(eval_program(p.code, at.code_begin, at.code_end, seg),
-                                              at.op);
+        val[i] = (unsigned char)compare_range(
+            eval_program<CodeStack>(p.code, at.code_begin, at.code_end, seg), at.op);
       }
     }
-    const int r = eval_formula3(p, val);
+    const int r = eval_formula3<FormStack>(p, val);
     if (r == kMaskPartial || (result >= 0 && r != result)) return kMaskPartial;
     result = r;
   }
@@ -504,12 +507,15 @@ ATTNJIT_HD inline int classify_piece(const MaskPlanView& p, long long q0, long l
 // The block classifier: EMPTY / PARTIAL / FULL for query positions [q0, q1] x key positions
 // [k0, k1] (inclusive). Sound for every plan; exact when each piece's formula is decided by the
 // atoms' per-piece values (every built-in and the masks of shared/PEERS.md).
+// Atoms, CodeStack and FormStack bound the plan's atom count, program depth and formula depth:
+// the generated struct passes its own (small local arrays), the host the largest.
+template <int Atoms = kMaskMaxAtoms, int CodeStack = kMaskMaxStack, int FormStack = kMaskMaxStack>
 ATTNJIT_HD inline int classify_block(const MaskPlanView& p, long long q0, long long q1,
                                      long long k0, long long k1) {
   if (q0 > q1 || k0 > k1) return kMaskEmpty;
-  if (p.num_atoms > kMaskMaxAtoms) return kMaskPartial;
+  if (p.num_atoms > Atoms) return kMaskPartial;
   // Cut the box where a q-only or k-only atom changes value, so each piece sees it constant.
-  long long qs[kMaskMaxSplits], ks[kMaskMaxSplits];
+  long long qs[2 * Atoms + 2], ks[2 * Atoms + 2];
   int nq = 0, nk = 0;
   qs[nq++] = q0;
   ks[nk++] = k0;
@@ -525,7 +531,7 @@ ATTNJIT_HD inline int classify_block(const MaskPlanView& p, long long q0, long l
     const long long a0 = qs[i], a1 = i + 1 < nq ? qs[i + 1] - 1 : q1;
     for (int j = 0; j < nk; ++j) {
       const long long b0 = ks[j], b1 = j + 1 < nk ? ks[j + 1] - 1 : k1;
-      const int r = classify_piece(p, a0, a1, b0, b1);
+      const int r = classify_piece<Atoms, CodeStack, FormStack>(p, a0, a1, b0, b1);
       if (r == kMaskPartial || (result >= 0 && r != result)) return kMaskPartial;
       result = r;
     }
@@ -536,7 +542,7 @@ ATTNJIT_HD inline int classify_block(const MaskPlanView& p, long long q0, long l
 // ---- Key ranges.
 
 // Keys k for which `atom` may hold for some q in [q0, q1], as at most two intervals.
-template <int Cap>
+template <int Cap, int CodeStack>
 ATTNJIT_HD inline IntervalList<Cap> atom_key_set(const MaskPlanView& p, const MaskAtom& at,
                                                  long long q0, long long q1) {
   typedef IntervalList<Cap> List;
@@ -545,7 +551,7 @@ ATTNJIT_HD inline IntervalList<Cap> atom_key_set(const MaskPlanView& p, const Ma
   if (at.kind == kAtomGeneral || at.kind == kAtomTFunc) {
     if (at.kdiv_sign == 0 || at.kdiv_div <= 0) return List::all();
     // G(k) = floor((k + e) / div); D = sign * (G - H): D <= 0 bounds G from one side, == both.
-    const Interval h = eval_program(p.code, at.h_begin, at.h_end, qdom);
+    const Interval h = eval_program<CodeStack>(p.code, at.h_begin, at.h_end, qdom);
     if (at.op == kCmpNe) return List::all();
     long long lo = -kMaskInf, hi = kMaskInf;
     const bool upper = at.op == kCmpEq || at.kdiv_sign > 0; // G <= H <= h.hi
@@ -586,7 +592,7 @@ ATTNJIT_HD inline IntervalList<Cap> atom_key_set(const MaskPlanView& p, const Ma
 // The walk set of query positions [q0, q1]: a sorted union of key intervals holding every key
 // that some query of the tile attends. Not clipped to the sequence; kMaskInf means unbounded.
 // Depth is the formula's stack depth, Cap the interval capacity (both fixed per mask).
-template <int Depth, int Cap>
+template <int Depth, int Cap, int CodeStack = kMaskMaxStack>
 ATTNJIT_HD inline int walk_key_ranges(const MaskPlanView& p, long long q0, long long q1,
                                       long long* lo, long long* hi) {
   typedef IntervalList<Cap> List;
@@ -601,7 +607,7 @@ ATTNJIT_HD inline int walk_key_ranges(const MaskPlanView& p, long long q0, long 
         ok = false;
         break;
       }
-      st[sp++] = f >= 0 ? atom_key_set<Cap>(p, p.atoms[f], q0, q1)
+      st[sp++] = f >= 0 ? atom_key_set<Cap, CodeStack>(p, p.atoms[f], q0, q1)
                         : (f == kFormTrue ? List::all() : List());
       continue;
     }

@@ -9,6 +9,7 @@ struct Mask {
   static constexpr int kCodeSize = 0;
   static constexpr int kFormulaSize = 3;
   static constexpr int kFormulaDepth = 2;
+  static constexpr int kCodeDepth = 1;
 
   long long p_W;
   attnjit::MaskAtom atoms[2];
@@ -33,11 +34,11 @@ struct Mask {
   }
 
   ATTNJIT_HD int classify(long long q0, long long q1, long long k0, long long k1) const {
-    return attnjit::classify_block(view(), q0, q1, k0, k1);
+    return attnjit::classify_block<2, kCodeDepth, kFormulaDepth>(view(), q0, q1, k0, k1);
   }
 
   ATTNJIT_HD int key_ranges(long long q0, long long q1, long long* lo, long long* hi) const {
-    return attnjit::walk_key_ranges<kFormulaDepth, kMaxRanges>(view(), q0, q1, lo, hi);
+    return attnjit::walk_key_ranges<kFormulaDepth, kMaxRanges, kCodeDepth>(view(), q0, q1, lo, hi);
   }
 
   ATTNJIT_HD attnjit::MaskPlanView view() const {
