@@ -28,7 +28,9 @@ inline uint16_t float_to_bf16(float f) {
   return uint16_t(u >> 16);
 }
 
-inline float bf16_to_float(uint16_t h) { return bits_float(uint32_t(h) << 16); }
+inline float bf16_to_float(uint16_t h) {
+  return bits_float(uint32_t(h) << 16);
+}
 
 inline uint16_t float_to_fp16(float f) {
   uint32_t x = float_bits(f);

@@ -1,0 +1,307 @@
+#include "runtime/run_random.h"
+
+#include "compiler/bind_params.h"
+#include "compiler/eval_mask.h"
+#include "compiler/mask_stats.h"
+#include "compiler/pipeline.h"
+#include "runtime/cuda_driver.h"
+#include "runtime/half.h"
+#include "runtime/npy.h"
+#include "runtime/reference.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <random>
+
+namespace attnjit {
+namespace {
+
+// One input or output tensor on the host: the exact values as floats, and the bytes in the
+// kernel's dtype.
+struct HostTensor {
+  std::vector<float> values;
+  std::vector<unsigned char> bytes;
+};
+
+size_t dtype_size(DType t) {
+  return t == DType::fp32 ? 4 : 2;
+}
+
+void store(DType t, float f, unsigned char* out) {
+  if (t == DType::fp32) {
+    std::memcpy(out, &f, 4);
+    return;
+  }
+  uint16_t h = t == DType::bf16 ? float_to_bf16(f) : float_to_fp16(f);
+  std::memcpy(out, &h, 2);
+}
+
+float load(DType t, const unsigned char* in) {
+  if (t == DType::fp32) {
+    float f;
+    std::memcpy(&f, in, 4);
+    return f;
+  }
+  uint16_t h;
+  std::memcpy(&h, in, 2);
+  return t == DType::bf16 ? bf16_to_float(h) : fp16_to_float(h);
+}
+
+// Standard normal values rounded to the dtype, so `values` is exactly what the kernel reads.
+HostTensor random_tensor(DType t, size_t count, std::mt19937_64& rng) {
+  HostTensor x;
+  x.values.resize(count);
+  x.bytes.resize(count * dtype_size(t));
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  for (size_t i = 0; i < count; ++i) {
+    store(t, normal(rng), x.bytes.data() + i * dtype_size(t));
+    x.values[i] = load(t, x.bytes.data() + i * dtype_size(t));
+  }
+  return x;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+std::vector<int> rows_to_check(int seq_q, int limit, uint64_t seed) {
+  std::vector<int> rows;
+  if (seq_q <= limit) {
+    for (int r = 0; r < seq_q; ++r) rows.push_back(r);
+    return rows;
+  }
+  // The first and last rows hold the edge cases (short causal rows, the partial last tile).
+  int edge = limit / 4;
+  for (int r = 0; r < edge; ++r) rows.push_back(r);
+  for (int r = seq_q - edge; r < seq_q; ++r) rows.push_back(r);
+  std::mt19937_64 rng(seed ^ 0x5eedull);
+  std::uniform_int_distribution<int> pick(edge, seq_q - edge - 1);
+  while (int(rows.size()) < limit) rows.push_back(pick(rng));
+  std::sort(rows.begin(), rows.end());
+  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+  return rows;
+}
+
+// Runs the kernel `iters` times after `warmup` calls and returns the median milliseconds.
+using Launch = std::function<Result<void>()>;
+
+Result<double> time_host(const Launch& launch, int warmup, int iters) {
+  for (int i = 0; i < warmup; ++i)
+    if (Result<void> r = launch(); !r) return r.error();
+  std::vector<double> ms;
+  for (int i = 0; i < std::max(1, iters); ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    if (Result<void> r = launch(); !r) return r.error();
+    auto t1 = std::chrono::steady_clock::now();
+    ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+  }
+  return median(ms);
+}
+
+Result<double> time_device(const CudaDriver& d, const Launch& launch, int warmup, int iters) {
+  for (int i = 0; i < warmup; ++i)
+    if (Result<void> r = launch(); !r) return r.error();
+  if (auto r = cuda_check(d, d.cuCtxSynchronize(), "synchronize after warm-up"); !r)
+    return r.error();
+  CUevent a = nullptr, b = nullptr;
+  if (auto r = cuda_check(d, d.cuEventCreate(&a, 0), "create event"); !r) return r.error();
+  if (auto r = cuda_check(d, d.cuEventCreate(&b, 0), "create event"); !r) return r.error();
+  std::vector<double> ms;
+  Result<double> out = 0.0;
+  for (int i = 0; i < std::max(1, iters) && out; ++i) {
+    d.cuEventRecord(a, nullptr);
+    if (Result<void> r = launch(); !r) {
+      out = r.error();
+      break;
+    }
+    d.cuEventRecord(b, nullptr);
+    if (auto r = cuda_check(d, d.cuEventSynchronize(b), "kernel run"); !r) {
+      out = r.error();
+      break;
+    }
+    float t = 0;
+    d.cuEventElapsedTime(&t, a, b);
+    ms.push_back(t);
+  }
+  d.cuEventDestroy(a);
+  d.cuEventDestroy(b);
+  if (!out) return out;
+  return median(ms);
+}
+
+// Device copies of the tensors, freed on scope exit.
+struct DeviceBuffers {
+  const CudaDriver* d = nullptr;
+  std::vector<CUdeviceptr> ptrs;
+  ~DeviceBuffers() {
+    for (CUdeviceptr p : ptrs) d->cuMemFree(p);
+  }
+  Result<CUdeviceptr> alloc(size_t bytes) {
+    CUdeviceptr p = 0;
+    if (auto r = cuda_check(*d, d->cuMemAlloc(&p, std::max<size_t>(bytes, 16)), "allocate"); !r)
+      return r.error();
+    ptrs.push_back(p);
+    return p;
+  }
+};
+
+} // namespace
+
+Result<int64_t> count_attended_pairs(const std::string& mask,
+                                     const std::vector<std::pair<std::string, int64_t>>& params,
+                                     int seq_q, int seq_k) {
+  Result<MaskProgram> m = build_mask_program(mask);
+  if (!m) return m.error();
+  Result<std::vector<int64_t>> values = bind_params(*m, params);
+  if (!values) return values.error();
+  Result<MaskStats> s = mask_stats(*m, *values, seq_q, seq_k, 128, 128);
+  if (!s) return s.error();
+  return s->attended_pairs;
+}
+
+Result<RandomRunReport> run_random(const Kernel& kernel, const RandomRunOptions& opt) {
+  const KernelInfo& info = kernel.info();
+  const DType t = info.dtype;
+  const int D = info.head_dim;
+  const int B = opt.batch, H = opt.heads, HK = opt.kv_heads, LQ = opt.seq_q, LK = opt.seq_k;
+  if (B <= 0 || H <= 0 || HK <= 0 || LQ < 0 || LK < 0)
+    return Error{"run: batch, heads and kv_heads must be positive and lengths non-negative"};
+
+  Result<MaskProgram> mask = build_mask_program(info.canonical);
+  if (!mask) return mask.error();
+  Result<std::vector<int64_t>> values = bind_params(*mask, opt.params);
+  if (!values) return values.error();
+
+  std::mt19937_64 rng(opt.seed);
+  const size_t nq = size_t(B) * H * LQ * D, nkv = size_t(B) * HK * LK * D;
+  HostTensor q = random_tensor(t, nq, rng), k = random_tensor(t, nkv, rng),
+             v = random_tensor(t, nkv, rng);
+  std::vector<unsigned char> o(nq * dtype_size(t), 0xff); // all-ones bits: NaN in every dtype
+  std::vector<float> lse(size_t(B) * H * LQ, std::nanf(""));
+
+  Problem p;
+  p.batch = B, p.heads = H, p.kv_heads = HK, p.seq_q = LQ, p.seq_k = LK, p.scale = opt.scale;
+  p.params = opt.params;
+  auto layout = [](TensorRef& r, void* data, int heads, int seq, int d) {
+    r.data = data;
+    r.stride_seq = d;
+    r.stride_head = int64_t(seq) * d;
+    r.stride_batch = int64_t(heads) * seq * d;
+  };
+
+  RandomRunReport rep;
+  Result<double> ms = 0.0;
+  if (info.backend == BackendKind::Gpu) {
+    Result<const CudaDriver*> drv = cuda_driver();
+    if (!drv) return drv.error();
+    const CudaDriver& d = **drv;
+    ScopedContext ctx;
+    if (auto r = ctx.enter(d, 0); !r) return r.error();
+    DeviceBuffers buf{&d, {}};
+    CUdeviceptr dq, dk, dv, dout, dlse;
+    for (auto [dst, src, bytes] :
+         {std::tuple{&dq, q.bytes.data(), q.bytes.size()},
+          std::tuple{&dk, k.bytes.data(), k.bytes.size()},
+          std::tuple{&dv, v.bytes.data(), v.bytes.size()}, std::tuple{&dout, o.data(), o.size()},
+          std::tuple{&dlse, (unsigned char*)lse.data(), lse.size() * 4}}) {
+      Result<CUdeviceptr> a = buf.alloc(bytes);
+      if (!a) return a.error();
+      *dst = *a;
+      if (bytes)
+        if (auto r = cuda_check(d, d.cuMemcpyHtoD(*dst, src, bytes), "copy to device"); !r)
+          return r.error();
+    }
+    layout(p.q, (void*)dq, H, LQ, D);
+    layout(p.k, (void*)dk, HK, LK, D);
+    layout(p.v, (void*)dv, HK, LK, D);
+    layout(p.o, (void*)dout, H, LQ, D);
+    p.lse = (float*)dlse;
+    // The first call alone, then copy back: the check sees the output of exactly one run over
+    // the poisoned buffers.
+    if (Result<void> r = kernel.run(p); !r) return r.error();
+    if (auto r = cuda_check(d, d.cuCtxSynchronize(), "kernel run"); !r) return r.error();
+    if (!o.empty())
+      if (auto r = cuda_check(d, d.cuMemcpyDtoH(o.data(), dout, o.size()), "copy back"); !r)
+        return r.error();
+    if (!lse.empty())
+      if (auto r = cuda_check(d, d.cuMemcpyDtoH(lse.data(), dlse, lse.size() * 4), "copy back"); !r)
+        return r.error();
+    ms = time_device(
+        d, [&] { return kernel.run(p); }, opt.warmup, opt.iters);
+  } else {
+    layout(p.q, q.bytes.data(), H, LQ, D);
+    layout(p.k, k.bytes.data(), HK, LK, D);
+    layout(p.v, v.bytes.data(), HK, LK, D);
+    layout(p.o, o.data(), H, LQ, D);
+    p.lse = lse.data();
+    if (Result<void> r = kernel.run(p); !r) return r.error();
+    std::vector<unsigned char> first = o;
+    std::vector<float> first_lse = lse;
+    ms = time_host([&] { return kernel.run(p); }, opt.warmup, opt.iters);
+    o.swap(first);
+    lse.swap(first_lse);
+  }
+  if (!ms) return ms.error();
+  rep.ms = *ms;
+
+  Result<int64_t> pairs = count_attended_pairs(info.canonical, opt.params, LQ, LK);
+  if (!pairs) return pairs.error();
+  rep.attended_pairs = *pairs;
+  rep.tflops = rep.ms > 0 ? 4.0 * B * H * double(*pairs) * D / (rep.ms * 1e-3) / 1e12 : 0;
+
+  std::vector<float> of(nq);
+  for (size_t i = 0; i < nq; ++i) {
+    of[i] = load(t, o.data() + i * dtype_size(t));
+    if (std::isnan(of[i])) rep.unwritten = true;
+  }
+  for (float x : lse)
+    if (std::isnan(x)) rep.unwritten = true;
+
+  if (opt.check) {
+    std::vector<int> rows = rows_to_check(LQ, opt.check_rows, opt.seed);
+    MaskEvaluator eval(*mask, *values);
+    ReferenceProblem rp{
+        B, H, HK, LQ, LK, D, q.values.data(), k.values.data(), v.values.data(), double(opt.scale)};
+    ReferenceOutput ref = reference_attention(
+        rp, [&](int64_t qp, int64_t kp) { return eval(qp, kp); }, rows);
+    std::vector<double> got(ref.o.size());
+    size_t R = rows.size();
+    for (size_t bh = 0; bh < size_t(B) * H; ++bh)
+      for (size_t i = 0; i < R; ++i) {
+        const float* src = of.data() + (bh * LQ + rows[i]) * D;
+        for (int dd = 0; dd < D; ++dd) got[(bh * R + i) * D + dd] = src[dd];
+        double l = lse[bh * LQ + rows[i]], lr = ref.lse[bh * R + i];
+        if (std::isinf(lr) || std::isinf(l)) {
+          if (l != lr) rep.lse_max_err = INFINITY;
+        } else {
+          rep.lse_max_err = std::max(rep.lse_max_err, std::fabs(l - lr));
+        }
+        if (std::isnan(l)) rep.lse_max_err = NAN;
+      }
+    rep.rel_err = relative_error(got, ref.o);
+    rep.checked = true;
+    rep.checked_rows = int(R);
+  }
+
+  if (!opt.save_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(opt.save_dir, ec);
+    if (ec) return Error{"cannot create '" + opt.save_dir + "': " + ec.message()};
+    std::string dir = opt.save_dir + "/";
+    for (auto [name, data, shape] :
+         {std::tuple{"q", q.values.data(), std::vector<int64_t>{B, H, LQ, D}},
+          std::tuple{"k", k.values.data(), std::vector<int64_t>{B, HK, LK, D}},
+          std::tuple{"v", v.values.data(), std::vector<int64_t>{B, HK, LK, D}},
+          std::tuple{"o", (float*)of.data(), std::vector<int64_t>{B, H, LQ, D}},
+          std::tuple{"lse", lse.data(), std::vector<int64_t>{B, H, LQ}}})
+      if (Result<void> r = write_npy_f32(dir + name + ".npy", shape, data); !r) return r.error();
+  }
+  return rep;
+}
+
+} // namespace attnjit

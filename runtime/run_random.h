@@ -1,0 +1,48 @@
+// Runs a compiled kernel on fresh random inputs, as `attnjit run` does: allocates Q, K, V (on the
+// device for a GPU kernel), poisons O and the LSE so an unwritten element shows, times many calls
+// (median after warm-up, compilation excluded), optionally checks against the fp64 reference and
+// saves every tensor as .npy.
+#pragma once
+
+#include "attnjit/attnjit.hpp"
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace attnjit {
+
+struct RandomRunOptions {
+  int batch = 1, heads = 1, kv_heads = 1, seq_q = 0, seq_k = 0;
+  float scale = 0;
+  std::vector<std::pair<std::string, int64_t>> params;
+  uint64_t seed = 0;
+  int warmup = 3;
+  int iters = 20;
+  bool check = false;
+  // Largest number of query rows the check computes; when seq_q is larger, rows are sampled
+  // (the first, the last and random ones) so that a check stays affordable at 16k.
+  int check_rows = 512;
+  std::string save_dir; // write q, k, v, o, lse as float32 .npy here (all rows)
+};
+
+struct RandomRunReport {
+  double ms = 0;              // median time of one call
+  double tflops = 0;          // 4 * batch * heads * attended_pairs * head_dim / time
+  int64_t attended_pairs = 0; // per (batch, head)
+  bool checked = false;
+  double rel_err = 0;     // ||O - O_ref|| / ||O_ref|| over the checked rows
+  double lse_max_err = 0; // largest |LSE - LSE_ref| over the checked rows with finite LSE
+  int checked_rows = 0;
+  bool unwritten = false; // an output element still held the poison after the run
+};
+
+Result<RandomRunReport> run_random(const Kernel& kernel, const RandomRunOptions& options);
+
+// Pairs (q, k) the mask attends for one (batch, head), exact.
+Result<int64_t> count_attended_pairs(const std::string& mask,
+                                     const std::vector<std::pair<std::string, int64_t>>& params,
+                                     int seq_q, int seq_k);
+
+} // namespace attnjit

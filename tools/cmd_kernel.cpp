@@ -1,0 +1,204 @@
+// attnjit emit / compile / run: the commands that build a kernel for a problem.
+#include "attnjit/attnjit.hpp"
+#include "compiler/generate_cuda.h"
+#include "compiler/pipeline.h"
+#include "runtime/run_random.h"
+#include "tools/cli.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdio>
+
+namespace attnjit::cli {
+namespace {
+
+struct KernelFlags {
+  std::string mask;
+  ProblemFlags problem;
+  int block_m = 0, block_n = 0, warps = 0, stages = 0;
+  uint64_t seed = 0;
+  bool check = false;
+  std::string save;
+  int iters = 20;
+};
+
+void add_tile_flags(CLI::App* cmd, KernelFlags& f) {
+  cmd->add_option("--block-m", f.block_m, "query tile (GPU; default: tuned per head dim)");
+  cmd->add_option("--block-n", f.block_n, "key tile (GPU)");
+  cmd->add_option("--warps", f.warps, "warps per block (GPU)");
+  cmd->add_option("--stages", f.stages, "pipeline stages (GPU)");
+}
+
+DType parse_dtype(const std::string& s) {
+  return s == "fp16" ? DType::fp16 : s == "fp32" ? DType::fp32 : DType::bf16;
+}
+
+CompileOptions options_of(const KernelFlags& f) {
+  CompileOptions o;
+  o.head_dim = f.problem.head_dim;
+  o.dtype = parse_dtype(f.problem.dtype);
+  o.backend = f.problem.backend == "gpu"   ? BackendKind::Gpu
+              : f.problem.backend == "cpu" ? BackendKind::Cpu
+                                           : BackendKind::Auto;
+  o.arch = f.problem.arch;
+  o.tiles.block_m = f.block_m;
+  o.tiles.block_n = f.block_n;
+  o.tiles.warps = f.warps;
+  o.tiles.stages = f.stages;
+  return o;
+}
+
+int emit(const KernelFlags& f) {
+  Result<MaskProgram> m = build_mask_program(f.mask);
+  if (!m) return fail(m.error().message);
+  if (f.problem.dtype == "fp32") return fail("error: GPU kernels take bf16 or fp16, not fp32");
+  KernelConfig c = default_config(f.problem.head_dim, f.problem.dtype);
+  if (f.block_m) c.block_m = f.block_m;
+  if (f.block_n) c.block_n = f.block_n;
+  if (f.warps) c.warps = f.warps;
+  if (f.stages) c.stages = f.stages;
+  if (std::string why = check_config(c); !why.empty()) return fail("error: " + why);
+  std::fputs(generate_cuda(*m, c).c_str(), stdout);
+  return 0;
+}
+
+nlohmann::json info_json(const KernelInfo& i) {
+  return {{"canonical", i.canonical},
+          {"hash", i.hash},
+          {"backend", backend_name(i.backend)},
+          {"arch", i.arch},
+          {"head_dim", i.head_dim},
+          {"dtype", dtype_name(i.dtype)},
+          {"compile_ms", i.compile_ms},
+          {"cache", i.cache == CacheStatus::Miss ? "miss" : "hit"},
+          {"cache_level", cache_status_name(i.cache)},
+          {"cache_key", i.cache_key},
+          {"cache_path", i.cache_path},
+          {"tiles",
+           {{"block_m", i.tiles.block_m},
+            {"block_n", i.tiles.block_n},
+            {"warps", i.tiles.warps},
+            {"stages", i.tiles.stages},
+            {"family", i.tiles.family}}}};
+}
+
+int compile_cmd(const KernelFlags& f) {
+  CompileOptions o = options_of(f);
+  o.compile_only = !o.arch.empty() && o.backend != BackendKind::Cpu;
+  if (o.compile_only && o.backend == BackendKind::Auto) o.backend = BackendKind::Gpu;
+  Result<Kernel> k = compile(f.mask, o);
+  if (!k) return fail(k.error().message);
+  const KernelInfo& i = k->info();
+  if (f.problem.json) {
+    std::printf("%s\n", info_json(i).dump().c_str());
+    return 0;
+  }
+  std::printf("mask        %s\nbackend     %s (%s)\n", i.canonical.c_str(), backend_name(i.backend),
+              i.arch.c_str());
+  if (i.backend == BackendKind::Gpu)
+    std::printf("tiles       %d x %d, %d warps, %d stages (%s)\ncache key   %s\ncache path  %s\n",
+                i.tiles.block_m, i.tiles.block_n, i.tiles.warps, i.tiles.stages,
+                i.tiles.family.c_str(), i.cache_key.c_str(), i.cache_path.c_str());
+  std::printf("compile     %.3f ms (%s)\n", i.compile_ms,
+              i.cache == CacheStatus::Miss ? "miss" : cache_status_name(i.cache));
+  return 0;
+}
+
+int run_cmd(const KernelFlags& f) {
+  std::vector<std::pair<std::string, int64_t>> params;
+  if (!parse_params(f.problem.params, params)) return 1;
+  Result<Kernel> k = compile(f.mask, options_of(f));
+  if (!k) return fail(k.error().message);
+  const KernelInfo& i = k->info();
+  RandomRunOptions ro;
+  ro.batch = f.problem.batch;
+  ro.heads = f.problem.heads;
+  ro.kv_heads = f.problem.kv_heads ? f.problem.kv_heads : f.problem.heads;
+  ro.seq_q = f.problem.seq_q;
+  ro.seq_k = f.problem.seq_k ? f.problem.seq_k : f.problem.seq_q;
+  ro.scale = f.problem.scale;
+  ro.params = params;
+  ro.seed = f.seed;
+  ro.check = f.check;
+  ro.save_dir = f.save;
+  ro.iters = f.iters;
+  Result<RandomRunReport> r = run_random(*k, ro);
+  if (!r) return fail(r.error().message);
+  const double tol = i.dtype == DType::bf16 ? 1e-2 : i.dtype == DType::fp16 ? 2e-3 : 1e-5;
+  const bool bad = r->unwritten || (r->checked && !(r->rel_err <= tol));
+  if (f.problem.json) {
+    nlohmann::json j = info_json(i);
+    j["ms"] = r->ms;
+    j["tflops"] = r->tflops;
+    j["attended_pairs"] = r->attended_pairs;
+    j["unwritten"] = r->unwritten;
+    if (r->checked) {
+      j["rel_err"] = std::isfinite(r->rel_err) ? nlohmann::json(r->rel_err) : nlohmann::json();
+      j["lse_max_err"] =
+          std::isfinite(r->lse_max_err) ? nlohmann::json(r->lse_max_err) : nlohmann::json();
+      j["checked_rows"] = r->checked_rows;
+      j["tolerance"] = tol;
+      j["passed"] = !bad;
+    }
+    std::printf("%s\n", j.dump().c_str());
+  } else {
+    std::printf("mask      %s\n", i.canonical.c_str());
+    std::printf("backend   %s (%s)\n", backend_name(i.backend), i.arch.c_str());
+    std::printf("problem   batch %d, heads %d/%d, seq_q %d, seq_k %d, head_dim %d, %s\n", ro.batch,
+                ro.heads, ro.kv_heads, ro.seq_q, ro.seq_k, i.head_dim, dtype_name(i.dtype));
+    std::printf("compile   %.1f ms (%s)\n", i.compile_ms,
+                i.cache == CacheStatus::Miss ? "miss" : cache_status_name(i.cache));
+    std::printf("time      %.3f ms (median of %d)\n", r->ms, ro.iters);
+    std::printf("speed     %.2f TFLOP/s effective (%lld attended pairs per head)\n", r->tflops,
+                (long long)r->attended_pairs);
+    if (r->checked)
+      std::printf("check     rel err %.3g (limit %.0e) over %d rows, max |lse err| %.3g: %s\n",
+                  r->rel_err, tol, r->checked_rows, r->lse_max_err, bad ? "FAILED" : "ok");
+    if (r->unwritten) std::printf("check     output elements left unwritten or NaN: FAILED\n");
+  }
+  return bad ? 2 : 0;
+}
+
+} // namespace
+
+void add_emit(CLI::App& app) {
+  auto f = std::make_shared<KernelFlags>();
+  CLI::App* cmd = app.add_subcommand("emit", "print the generated CUDA source of a mask");
+  cmd->add_option("mask", f->mask, "the mask text")->required();
+  add_problem_flags(cmd, f->problem);
+  add_tile_flags(cmd, *f);
+  cmd->callback([f] {
+    if (int rc = emit(*f)) throw CLI::RuntimeError(rc);
+  });
+}
+
+void add_compile(CLI::App& app) {
+  auto f = std::make_shared<KernelFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "compile",
+      "compile a mask (works without a GPU when --arch is given); print the cache entry");
+  cmd->add_option("mask", f->mask, "the mask text")->required();
+  add_problem_flags(cmd, f->problem);
+  add_tile_flags(cmd, *f);
+  cmd->callback([f] {
+    if (int rc = compile_cmd(*f)) throw CLI::RuntimeError(rc);
+  });
+}
+
+void add_run(CLI::App& app) {
+  auto f = std::make_shared<KernelFlags>();
+  CLI::App* cmd = app.add_subcommand("run", "run a mask on random inputs");
+  cmd->add_option("mask", f->mask, "the mask text")->required();
+  add_problem_flags(cmd, f->problem);
+  add_tile_flags(cmd, *f);
+  cmd->add_option("--seed", f->seed, "random seed");
+  cmd->add_flag("--check", f->check, "compare with the fp64 reference");
+  cmd->add_option("--save", f->save, "write q, k, v, o, lse as float32 .npy files here");
+  cmd->add_option("--iters", f->iters, "timed calls (median)")->check(CLI::PositiveNumber);
+  cmd->callback([f] {
+    if (int rc = run_cmd(*f)) throw CLI::RuntimeError(rc);
+  });
+}
+
+} // namespace attnjit::cli
