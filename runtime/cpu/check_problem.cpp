@@ -1,5 +1,7 @@
 #include "runtime/cpu/check_problem.h"
 
+#include "compiler/bind_params.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <map>
@@ -123,6 +125,10 @@ Result<std::vector<int64_t>> check_problem(const Problem& p, const MaskProgram& 
   }
   const ExprPtr& tree = mask.normalized ? mask.normalized : mask.checked;
   if (auto err = check_divisors(*tree, values)) return Error{*err};
+  // The language's launch rules (negative window sizes, ...) and the proof that the mask's
+  // arithmetic fits 32 bits at these lengths, shared with the GPU path. The CPU kernel computes
+  // in 64 bits, but a launch must succeed or fail alike on every backend.
+  if (auto r = check_launch(mask, ordered, p.seq_q, p.seq_k); !r) return r.error();
   return ordered;
 }
 

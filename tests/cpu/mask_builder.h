@@ -2,6 +2,7 @@
 // with the IR's make_* helpers so the tests do not depend on the parser.
 #pragma once
 
+#include "compiler/normalize.h"
 #include "compiler/pipeline.h"
 #include "dsl/ir.h"
 
@@ -112,14 +113,13 @@ inline M dilated(M l, M r, M d) {
   return {make_node(Op::Dilated, {l.e, r.e, d.e})};
 }
 
-// A MaskProgram as the front end would hand it over (the tree serves as checked and
-// normalized form: the CPU backend accepts either).
+// A MaskProgram as the front end would hand it over: the tree as checked, and its normal form.
 inline MaskProgram program(M m, std::string name) {
   MaskProgram p;
   p.source = name;
   p.canonical = std::move(name);
   p.checked = m.e;
-  p.normalized = m.e;
+  p.normalized = normalize(m.e);
   p.params = collect_params(*m.e);
   return p;
 }
