@@ -1,5 +1,6 @@
 #include "runtime/module_cache.h"
 
+#include "compiler/generate_cuda.h"
 #include "runtime/nvrtc.h"
 
 #include <chrono>
@@ -96,7 +97,7 @@ ModuleCache& process_module_cache(const std::string& dir) {
   if (!c) {
     const auto& nv = nvrtc_info();
     c = std::make_unique<ModuleCache>(ModuleCache::Options{
-        dir, nv ? nv->version : std::string("none"), "attnjit_fwd", nullptr, nullptr});
+        dir, nv ? nv->version : std::string("none"), kKernelEntryName, nullptr, nullptr});
   }
   return *c;
 }

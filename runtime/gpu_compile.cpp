@@ -1,0 +1,120 @@
+#include "runtime/gpu_compile.h"
+
+#include "compiler/generate_cuda.h"
+#include "runtime/cuda_driver.h"
+#include "runtime/fs_util.h"
+#include "runtime/gpu_kernel.h"
+#include "runtime/module_cache.h"
+#include "runtime/nvrtc.h"
+#include "templates/fwd_params.cuh"
+
+#include <fmt/format.h>
+
+namespace attnjit {
+
+namespace {
+
+Result<KernelConfig> choose_config(const CompileOptions& o) {
+  if (o.head_dim != 64 && o.head_dim != 128 && o.head_dim != 256)
+    return Error{
+        fmt::format("head dim {} is not supported on the GPU (64, 128 or 256)", o.head_dim)};
+  if (o.dtype != DType::bf16 && o.dtype != DType::fp16)
+    return Error{
+        fmt::format("dtype {} is not supported on the GPU (bf16 or fp16)", dtype_name(o.dtype))};
+  KernelConfig c = default_config(o.head_dim, dtype_name(o.dtype));
+  // Zeros in TileConfig mean "keep the default".
+  if (o.tiles.block_m) c.block_m = o.tiles.block_m;
+  if (o.tiles.block_n) c.block_n = o.tiles.block_n;
+  if (o.tiles.warps) c.warps = o.tiles.warps;
+  if (o.tiles.stages) c.stages = o.tiles.stages;
+  if (!o.tiles.family.empty()) c.family = o.tiles.family;
+  if (std::string why = check_config(c); !why.empty())
+    return Error{fmt::format("tile config m{} n{} w{} s{} {}: {}", c.block_m, c.block_n, c.warps,
+                             c.stages, c.family, why)};
+  return c;
+}
+
+TileConfig tiles_of(const KernelConfig& c) {
+  return {c.block_m, c.block_n, c.warps, c.stages, c.family};
+}
+
+// Everything the generated module depends on besides the toolchain, known before generating:
+// a memory hit on this key regenerates nothing.
+std::string memory_key(const MaskProgram& program, const KernelConfig& c, const std::string& arch) {
+  return fmt::format("{}|{}|d{}|{}|m{}n{}w{}s{}|{}", program.hash, program.canonical, c.head_dim,
+                     c.dtype, c.block_m, c.block_n, c.warps, c.stages, c.family, arch);
+}
+
+Result<std::string> resolve_arch(const CompileOptions& o) {
+  if (!o.arch.empty()) return o.arch;
+  auto props = device_props(o.device);
+  if (!props) return props.error();
+  return props->arch;
+}
+
+// Loads the module on the device now, so that a kernel that cannot run there (wrong arch, too
+// much shared memory) fails at compile() rather than at the first run().
+Result<void> load_on_device(const GpuModule& module, int device, int smem_bytes) {
+  const auto& drv = cuda_driver();
+  if (!drv) return drv.error();
+  auto props = device_props(device);
+  if (!props) return props.error();
+  if (smem_bytes > props->max_smem_optin)
+    return Error{fmt::format("the tile config needs {} bytes of shared memory; {} allows {}",
+                             smem_bytes, props->name, props->max_smem_optin)};
+  ScopedContext scope;
+  if (auto r = scope.enter(**drv, device); !r) return r;
+  auto fn = module.function(**drv, scope.context(), smem_bytes);
+  if (!fn) return fn.error();
+  return {};
+}
+
+} // namespace
+
+Result<Kernel> compile_gpu(const MaskProgram& program, const CompileOptions& options) {
+  if (program.params.size() > size_t(kMaxMaskParams))
+    return Error{fmt::format("the mask has {} parameters; GPU kernels take at most {}",
+                             program.params.size(), kMaxMaskParams)};
+  auto config = choose_config(options);
+  if (!config) return config.error();
+  auto arch = resolve_arch(options);
+  if (!arch) return arch.error();
+  const auto& nv = nvrtc_info();
+  if (!nv) return nv.error();
+
+  std::string dir = options.cache_dir.empty() ? default_cache_dir() : options.cache_dir;
+  if (dir.empty())
+    return Error{"no module cache directory: set ATTNJIT_CACHE_DIR, XDG_CACHE_HOME or HOME"};
+  ModuleCache& cache = process_module_cache(dir);
+
+  const KernelConfig& c = *config;
+  auto make_source = [&]() -> Result<ModuleSource> {
+    return ModuleSource{generate_cuda(program, c), fmt::format("attnjit_{}.cu", program.hash),
+                        *arch, nvrtc_options(*arch)};
+  };
+  auto found = cache.get(memory_key(program, c, *arch), make_source);
+  if (!found) return found.error();
+
+  const int smem = shared_memory_bytes(c);
+  if (!options.compile_only)
+    if (auto r = load_on_device(*found->entry->module, options.device, smem); !r) return r.error();
+
+  KernelInfo info;
+  info.canonical = program.canonical;
+  info.hash = program.hash;
+  info.params = program.params;
+  info.backend = BackendKind::Gpu;
+  info.head_dim = c.head_dim;
+  info.dtype = options.dtype; // choose_config checked it is the one in `c`
+  info.arch = *arch;
+  info.tiles = tiles_of(c);
+  info.cache = found->status;
+  info.compile_ms = found->ms;
+  info.cache_key = found->entry->key;
+  info.cache_path = found->entry->path;
+  LaunchShape shape{c.block_m, c.block_n, threads_per_block(c), smem};
+  return Kernel(std::make_shared<GpuKernel>(program, std::move(info), found->entry->module, shape,
+                                            options.device));
+}
+
+} // namespace attnjit

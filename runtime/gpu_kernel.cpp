@@ -1,0 +1,137 @@
+#include "runtime/gpu_kernel.h"
+
+#include "compiler/bind_params.h"
+#include "compiler/key_ranges.h"
+#include "runtime/check_problem.h"
+#include "runtime/tile_order.h"
+
+#include <fmt/format.h>
+
+#include <cassert>
+#include <cmath>
+
+namespace attnjit {
+
+namespace {
+
+// Distinct (shape, parameter values) pairs whose tile order one kernel keeps on the device.
+// Beyond it the kernel's own order is used: still correct, only the tail may be less balanced.
+constexpr size_t kMaxCachedOrders = 256;
+
+constexpr double kLog2e = 1.4426950408889634;
+
+} // namespace
+
+GpuKernel::GpuKernel(MaskProgram program, KernelInfo info, std::shared_ptr<const GpuModule> module,
+                     LaunchShape shape, int device)
+    : program_(std::move(program)), info_(std::move(info)), module_(std::move(module)),
+      shape_(shape), device_(device) {
+  assert(shape_.block_m > 0 && shape_.block_n > 0 && shape_.threads > 0 &&
+         "launch shape must be filled in");
+}
+
+GpuKernel::~GpuKernel() {
+  const auto& drv = cuda_driver();
+  if (!drv) return;
+  const CudaDriver& d = **drv;
+  // Free each buffer in its own context. cuMemFree waits for work using it to finish.
+  for (const auto& [key, order] : orders_) {
+    if (!order.buffer) continue;
+    if (d.cuCtxPushCurrent(std::get<0>(key)) != kCudaSuccess) continue;
+    d.cuMemFree(order.buffer);
+    CUcontext popped = nullptr;
+    d.cuCtxPopCurrent(&popped);
+  }
+}
+
+Result<FwdParams> GpuKernel::make_params(const Problem& p) const {
+  if (auto r = check_gpu_problem(p); !r) return r.error();
+  auto values = bind_params(program_, p.params);
+  if (!values) return values.error();
+  if (auto r = check_launch(program_, *values, p.seq_q, p.seq_k); !r) return r.error();
+
+  FwdParams fp{};
+  fp.q = p.q.data;
+  fp.k = p.k.data;
+  fp.v = p.v.data;
+  fp.o = p.o.data;
+  fp.lse = p.lse;
+  fp.q_stride_b = p.q.stride_batch, fp.q_stride_h = p.q.stride_head, fp.q_stride_s = p.q.stride_seq;
+  fp.k_stride_b = p.k.stride_batch, fp.k_stride_h = p.k.stride_head, fp.k_stride_s = p.k.stride_seq;
+  fp.v_stride_b = p.v.stride_batch, fp.v_stride_h = p.v.stride_head, fp.v_stride_s = p.v.stride_seq;
+  fp.o_stride_b = p.o.stride_batch, fp.o_stride_h = p.o.stride_head, fp.o_stride_s = p.o.stride_seq;
+  fp.batch = p.batch;
+  fp.heads = p.heads;
+  fp.kv_group = p.heads / p.kv_heads;
+  fp.seq_q = p.seq_q;
+  fp.seq_k = p.seq_k;
+  fp.num_q_tiles = (p.seq_q + shape_.block_m - 1) / shape_.block_m;
+  fp.q_offset = p.seq_k - p.seq_q;
+  const double scale = p.scale != 0 ? double(p.scale) : 1.0 / std::sqrt(double(info_.head_dim));
+  fp.scale = float(scale);
+  fp.scale_log2 = float(scale * kLog2e);
+  fp.tile_order = nullptr;
+  assert(values->size() <= size_t(kMaxMaskParams) && "compile() rejects masks with more params");
+  for (size_t i = 0; i < values->size(); ++i) fp.mask_params[i] = (*values)[i];
+  return fp;
+}
+
+Result<const int32_t*> GpuKernel::tile_order(const CudaDriver& d, CUcontext ctx, const Problem& p,
+                                             const FwdParams& fp) const {
+  if (fp.num_q_tiles <= 1) return static_cast<const int32_t*>(nullptr);
+  std::vector<int64_t> values(fp.mask_params, fp.mask_params + program_.params.size());
+  OrderKey key{ctx, p.seq_q, p.seq_k, values};
+  std::lock_guard lock(orders_mu_);
+  if (auto it = orders_.find(key); it != orders_.end())
+    return reinterpret_cast<const int32_t*>(it->second.buffer);
+  if (orders_.size() >= kMaxCachedOrders) return static_cast<const int32_t*>(nullptr);
+
+  KeyRanges ranges(program_, values);
+  auto costs = query_tile_costs(ranges, {p.seq_q, p.seq_k, shape_.block_m, shape_.block_n});
+  auto order = heaviest_first_order(costs);
+  Order entry;
+  if (!order.empty()) {
+    const size_t bytes = order.size() * sizeof(int32_t);
+    if (auto r = cuda_check(d, d.cuMemAlloc(&entry.buffer, bytes), "tile order buffer"); !r)
+      return r.error();
+    // A synchronous copy, once per shape: the buffer is never written again, so launches
+    // queued on any stream may read it.
+    if (auto r =
+            cuda_check(d, d.cuMemcpyHtoD(entry.buffer, order.data(), bytes), "tile order upload");
+        !r) {
+      d.cuMemFree(entry.buffer);
+      return r.error();
+    }
+  }
+  orders_.emplace(std::move(key), entry);
+  return reinterpret_cast<const int32_t*>(entry.buffer);
+}
+
+Result<void> GpuKernel::run(const Problem& p) const {
+  auto fp = make_params(p);
+  if (!fp) return fp.error();
+  if (p.seq_q == 0) return {}; // nothing to compute
+
+  const auto& drv = cuda_driver();
+  if (!drv) return drv.error();
+  const CudaDriver& d = **drv;
+  ScopedContext scope;
+  if (auto r = scope.enter(d, device_); !r) return r;
+  auto fn = module_->function(d, scope.context(), shape_.smem_bytes);
+  if (!fn) return fn.error();
+  auto order = tile_order(d, scope.context(), p, *fp);
+  if (!order) return order.error();
+  fp->tile_order = *order;
+
+  void* args[] = {&fp.value()};
+  CUresult r =
+      d.cuLaunchKernel(*fn, unsigned(fp->num_q_tiles), unsigned(p.heads), unsigned(p.batch),
+                       unsigned(shape_.threads), 1, 1, unsigned(shape_.smem_bytes),
+                       static_cast<CUstream>(p.stream), args, nullptr);
+  return cuda_check(d, r,
+                    fmt::format("launching {} (grid {}x{}x{}, {} threads, {} bytes shared)",
+                                info_.canonical, fp->num_q_tiles, p.heads, p.batch, shape_.threads,
+                                shape_.smem_bytes));
+}
+
+} // namespace attnjit

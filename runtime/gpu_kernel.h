@@ -1,0 +1,60 @@
+// A compiled GPU kernel behind the public Kernel handle: checks a Problem, binds the mask's
+// parameters as kernel arguments (a new value never recompiles), orders query tiles heaviest
+// first and launches on the caller's stream.
+#pragma once
+
+#include "runtime/backend.h"
+#include "runtime/cuda_driver.h"
+#include "runtime/gpu_module.h"
+#include "templates/fwd_params.cuh"
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <tuple>
+#include <vector>
+
+namespace attnjit {
+
+// What a launch needs from the kernel's tile configuration.
+struct LaunchShape {
+  int block_m = 0;
+  int block_n = 0;
+  int threads = 0;    // per block
+  int smem_bytes = 0; // dynamic shared memory per block
+};
+
+class GpuKernel final : public KernelImpl {
+public:
+  GpuKernel(MaskProgram program, KernelInfo info, std::shared_ptr<const GpuModule> module,
+            LaunchShape shape, int device);
+  ~GpuKernel() override;
+
+  const KernelInfo& info() const override { return info_; }
+  Result<void> run(const Problem& p) const override;
+
+  // The arguments `run` would pass for `p` (after the same checks), without touching the GPU:
+  // lets tests check the host side on machines with no GPU. tile_order is left null.
+  Result<FwdParams> make_params(const Problem& p) const;
+
+private:
+  // Device copy of the heaviest-first order for (context, shape, values), uploaded once; null
+  // when the kernel's own order is already heaviest first.
+  Result<const int32_t*> tile_order(const CudaDriver& d, CUcontext ctx, const Problem& p,
+                                    const FwdParams& fp) const;
+
+  MaskProgram program_;
+  KernelInfo info_;
+  std::shared_ptr<const GpuModule> module_;
+  LaunchShape shape_;
+  int device_;
+
+  using OrderKey = std::tuple<CUcontext, int, int, std::vector<int64_t>>;
+  struct Order {
+    CUdeviceptr buffer = 0; // 0 = the kernel's own order
+  };
+  mutable std::mutex orders_mu_;
+  mutable std::map<OrderKey, Order> orders_;
+};
+
+} // namespace attnjit

@@ -1,0 +1,229 @@
+// The public API on a machine without a GPU: backend choice and its errors, compile_only for an
+// explicit arch (through NVRTC and the cache), KernelInfo, and the launch-time checks that
+// happen before any GPU is touched.
+#include "attnjit/attnjit.hpp"
+
+#include "runtime/cuda_driver.h"
+#include "test_util.h"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <vector>
+
+using namespace attnjit;
+
+namespace {
+
+bool have_gpu() {
+  return cuda_driver().ok();
+}
+
+CompileOptions compile_only(const std::string& dir, const std::string& arch = "sm_80") {
+  CompileOptions o;
+  o.backend = BackendKind::Gpu;
+  o.arch = arch;
+  o.compile_only = true;
+  o.cache_dir = dir;
+  return o;
+}
+
+// A valid problem over host memory that is never read (validation fails or there is no GPU).
+struct FakeTensors {
+  alignas(16) static inline char buffer[64];
+  Problem problem(int seq_q = 17, int seq_k = 33) {
+    Problem p;
+    p.batch = 2, p.heads = 4, p.kv_heads = 2, p.seq_q = seq_q, p.seq_k = seq_k;
+    for (TensorRef* t : {&p.q, &p.k, &p.v, &p.o}) *t = {buffer, 4 * 1024 * 128, 1024 * 128, 128};
+    return p;
+  }
+};
+
+} // namespace
+
+TEST_CASE("api: names of enums", "[api]") {
+  CHECK(std::string(dtype_name(DType::fp16)) == "fp16");
+  CHECK(std::string(backend_name(BackendKind::Cpu)) == "cpu");
+  CHECK(std::string(cache_status_name(CacheStatus::DiskHit)) == "disk");
+}
+
+TEST_CASE("api: without a GPU, compile(Gpu/Auto) fails cleanly and system_info says why",
+          "[api][nogpu]") {
+  if (have_gpu()) {
+    WARN("a GPU is present: the no-GPU path is not exercised");
+    return;
+  }
+  SystemInfo s = system_info();
+  CHECK(!s.gpu_available);
+  CHECK_THAT(s.gpu_reason, Catch::StartsWith("no GPU"));
+  CHECK(!s.cpu_available); // this test program does not link the CPU backend
+  CHECK_THAT(s.cpu_reason, Catch::Contains("not linked"));
+
+  CompileOptions gpu;
+  gpu.backend = BackendKind::Gpu;
+  auto g = compile("causal", gpu);
+  REQUIRE(!g.ok());
+  CHECK_THAT(g.error().message, Catch::StartsWith("no GPU"));
+
+  auto a = compile("causal");
+  REQUIRE(!a.ok());
+  CHECK_THAT(a.error().message, Catch::Contains("no GPU"));
+  CHECK_THAT(a.error().message, Catch::Contains("CPU backend is not linked"));
+
+  CompileOptions cpu;
+  cpu.backend = BackendKind::Cpu;
+  auto c = compile("causal", cpu);
+  REQUIRE(!c.ok());
+  CHECK(c.error().message == "the CPU backend is not linked into this program");
+}
+
+TEST_CASE("api: a mask error comes back with its caret diagnostic", "[api]") {
+  TempDir dir;
+  auto k = compile("causal & window(3,", compile_only(dir.path()));
+  REQUIRE(!k.ok());
+  CHECK_THAT(k.error().message, Catch::Contains("mask:1:"));
+  CHECK_THAT(k.error().message, Catch::Contains("^"));
+}
+
+TEST_CASE("api: compile_only with an explicit arch, then memory hit", "[api][nvrtc]") {
+  TempDir dir;
+  auto k = compile("causal & window(W, 0)", compile_only(dir.path()));
+  REQUIRE(k.ok());
+  const KernelInfo& info = k->info();
+  CHECK(info.backend == BackendKind::Gpu);
+  CHECK(info.arch == "sm_80");
+  CHECK(info.head_dim == 128);
+  CHECK(info.dtype == DType::bf16);
+  CHECK(info.params == std::vector<std::string>{"W"});
+  CHECK(info.hash.size() == 16);
+  CHECK(info.tiles.block_m > 0);
+  CHECK(info.tiles.family == "sm80");
+  CHECK(info.cache == CacheStatus::Miss);
+  CHECK(info.compile_ms > 0);
+  CHECK(info.cache_key.size() == 32);
+  CHECK(std::filesystem::exists(info.cache_path));
+
+  auto again = compile("causal & window(W, 0)", compile_only(dir.path()));
+  REQUIRE(again.ok());
+  CHECK(again->info().cache == CacheStatus::MemoryHit);
+  CHECK(again->info().compile_ms == 0);
+  CHECK(again->info().cache_key == info.cache_key);
+}
+
+TEST_CASE("api: unsupported head dim, dtype or tile config is a clear error", "[api]") {
+  TempDir dir;
+  CompileOptions o = compile_only(dir.path());
+  o.head_dim = 96;
+  auto a = compile("causal", o);
+  REQUIRE(!a.ok());
+  CHECK_THAT(a.error().message, Catch::Contains("head dim 96"));
+  o = compile_only(dir.path());
+  o.dtype = DType::fp32;
+  auto b = compile("causal", o);
+  REQUIRE(!b.ok());
+  CHECK_THAT(b.error().message, Catch::Contains("fp32"));
+  o = compile_only(dir.path());
+  o.tiles.warps = 3;
+  auto c = compile("causal", o);
+  REQUIRE(!c.ok());
+  CHECK_THAT(c.error().message, Catch::Contains("warps"));
+}
+
+TEST_CASE("api: run checks parameters and tensors before touching a GPU", "[api][nvrtc]") {
+  TempDir dir;
+  auto k = compile("causal & window(W, 0)", compile_only(dir.path()));
+  REQUIRE(k.ok());
+  FakeTensors t;
+
+  auto expect = [&](Problem p, const std::string& what) {
+    auto r = k->run(p);
+    INFO(what);
+    REQUIRE(!r.ok());
+    CHECK_THAT(r.error().message, Catch::Contains(what));
+  };
+
+  Problem p = t.problem();
+  expect(p, "W"); // unbound
+  p.params = {{"W", 16}, {"X", 3}};
+  expect(p, "X"); // unknown
+  p.params = {{"W", -1}};
+  expect(p, "W"); // negative window size
+
+  Problem base = t.problem();
+  base.params = {{"W", 16}};
+  p = base;
+  p.k.stride_seq = 100;
+  expect(p, "k.stride_seq = 100 is not a multiple of 8");
+  p = base;
+  p.o.stride_head = -8;
+  expect(p, "o.stride_head = -8 is negative");
+  p = base;
+  p.v.data = t.buffer + 4;
+  expect(p, "v.data");
+  expect(p, "16-byte aligned");
+  p = base;
+  p.q.data = nullptr;
+  expect(p, "q.data is null");
+  p = base;
+  p.heads = 3;
+  expect(p, "heads = 3 is not a multiple of kv_heads = 2");
+  p = base;
+  p.batch = 0;
+  expect(p, "batch = 0");
+  p = base;
+  p.seq_k = 0;
+  expect(p, "seq_k = 0");
+  p = base;
+  p.lse = reinterpret_cast<float*>(t.buffer + 2);
+  expect(p, "lse");
+
+  // seq_q = 0 is a no-op, even with no GPU.
+  p = base;
+  p.seq_q = 0;
+  CHECK(k->run(p).ok());
+
+  if (!have_gpu()) {
+    auto r = k->run(base); // valid: fails only for want of a GPU
+    REQUIRE(!r.ok());
+    CHECK_THAT(r.error().message, Catch::StartsWith("no GPU"));
+  }
+}
+
+TEST_CASE("api: a shape whose mask arithmetic leaves 32 bits is refused at launch", "[api]") {
+  TempDir dir;
+  auto k = compile("q * 4096 >= k", compile_only(dir.path()));
+  REQUIRE(k.ok());
+  FakeTensors t;
+  auto r = k->run(t.problem(1 << 20, 1 << 20)); // q * 4096 reaches 2^32
+  REQUIRE(!r.ok());
+  CHECK_THAT(r.error().message, Catch::Contains("32"));
+  // The same mask at a small shape passes the proof (and then wants a GPU).
+  auto small = k->run(t.problem(1000, 1000));
+  if (!have_gpu()) CHECK_THAT(small.error().message, Catch::StartsWith("no GPU"));
+}
+
+TEST_CASE("api: a parameter value never recompiles", "[api][nvrtc]") {
+  TempDir dir;
+  auto k = compile("causal & window(W, 0)", compile_only(dir.path()));
+  REQUIRE(k.ok());
+  FakeTensors t;
+  for (int64_t w : {0, 7, 1023}) {
+    Problem p = t.problem(1000, 1000);
+    p.params = {{"W", w}};
+    auto r = k->run(p);
+    if (!have_gpu()) CHECK_THAT(r.error().message, Catch::StartsWith("no GPU"));
+  }
+  // Compiling the mask again finds the loaded module: values are kernel arguments.
+  auto k2 = compile("causal & window(W, 0)", compile_only(dir.path()));
+  REQUIRE(k2.ok());
+  CHECK(k2->info().cache == CacheStatus::MemoryHit);
+}
+
+TEST_CASE("api: an empty Kernel refuses to run", "[api]") {
+  Kernel k;
+  CHECK(!k.valid());
+  FakeTensors t;
+  auto r = k.run(t.problem());
+  REQUIRE(!r.ok());
+  CHECK_THAT(r.error().message, Catch::Contains("empty Kernel"));
+}
