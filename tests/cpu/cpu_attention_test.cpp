@@ -122,7 +122,7 @@ std::vector<MaskCase> masks() {
 
 } // namespace
 
-TEST_CASE("cpu: every built-in and composed masks match the fp64 reference (fp32, D 64)") {
+TEST_CASE("every built-in and composed masks match the fp64 reference (fp32, D 64)") {
   const std::vector<std::pair<int, int>> lengths = {{1, 1},    {17, 17},  {127, 127}, {1000, 1000},
                                                     {17, 127}, {127, 17}, {1, 1000}};
   for (const MaskCase& mc : masks()) {
@@ -140,7 +140,7 @@ TEST_CASE("cpu: every built-in and composed masks match the fp64 reference (fp32
   }
 }
 
-TEST_CASE("cpu: head dims 128, 80, 256 and 33 in every dtype") {
+TEST_CASE("head dims 128, 80, 256 and 33 in every dtype") {
   auto pred = [](int64_t q, int64_t k) { return k <= q && (q - k <= 100 || k < 3); };
   MaskProgram prog =
       program(causal() & (window(100, 0) | sink(3)), "causal & (window(100, 0) | sink(3))");
@@ -162,7 +162,7 @@ TEST_CASE("cpu: head dims 128, 80, 256 and 33 in every dtype") {
   }
 }
 
-TEST_CASE("cpu: grouped-query attention, Lq > Lk and strided [B, S, H, D] layouts") {
+TEST_CASE("grouped-query attention, Lq > Lk and strided [B, S, H, D] layouts") {
   auto pred = [](int64_t q, int64_t k) { return k <= q || k < 2; };
   auto kernel = compile(program(causal() | sink(2), "causal | sink(2)"), 64, DType::bf16);
   for (int kv : {1, 2, 4}) {
@@ -181,7 +181,7 @@ TEST_CASE("cpu: grouped-query attention, Lq > Lk and strided [B, S, H, D] layout
   }
 }
 
-TEST_CASE("cpu: parameters are run-time arguments, not recompiles") {
+TEST_CASE("parameters are run-time arguments, not recompiles") {
   MaskProgram prog = program(window(param("W"), 0) | sink(param("S")), "window(W, 0) | sink(S)");
   auto first = compile(prog, 64, DType::fp32);
   CHECK(first->info().cache == CacheStatus::Miss);
@@ -210,7 +210,7 @@ TEST_CASE("cpu: parameters are run-time arguments, not recompiles") {
   }
 }
 
-TEST_CASE("cpu: fully masked rows give zeros and a log-sum-exp of -inf") {
+TEST_CASE("fully masked rows give zeros and a log-sum-exp of -inf") {
   // prefix(5): rows at positions >= 5 see no key. With Lq > Lk the first rows have negative
   // positions, and `k <= q` leaves them empty too.
   struct Case {

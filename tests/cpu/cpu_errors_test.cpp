@@ -27,7 +27,7 @@ std::string run_error(const KernelImpl& k, const Problem& p) {
 
 } // namespace
 
-TEST_CASE("cpu: invalid problems are errors with a message") {
+TEST_CASE("invalid problems are errors with a message") {
   auto kernel = compile_fp32(program(chunk(param("C")) & sink(param("S")), "chunk(C) & sink(S)"));
   Shape s;
   s.heads = 4;
@@ -62,7 +62,7 @@ TEST_CASE("cpu: invalid problems are errors with a message") {
   CHECK_THAT(run_error(*kernel, p), Catch::Contains("must be positive"));
 }
 
-TEST_CASE("cpu: head dims outside the supported range are compile errors") {
+TEST_CASE("head dims outside the supported range are compile errors") {
   CompileOptions o;
   o.head_dim = 0;
   auto k = cpu::compile_cpu_kernel(program(causal(), "causal"), o);

@@ -26,7 +26,7 @@ struct ParsedCase {
 
 } // namespace
 
-TEST_CASE("cpu: masks from the front end match the fp64 reference") {
+TEST_CASE("masks from the front end match the fp64 reference") {
   std::vector<ParsedCase> cases = {
       {"causal & (window(100, 0) | sink(4))", {},
        [](int64_t q, int64_t k) { return k <= q && (q - 100 <= k || k < 4); }},
