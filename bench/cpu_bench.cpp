@@ -151,9 +151,12 @@ int main(int argc, char** argv) {
     const char* mask;
     int seq;
   };
-  std::vector<Spec> specs = {{"full", 1024},           {"causal", 2048},
-                             {"full", big},            {"window(255, 0)", big},
-                             {"causal", big},          {"causal & (window(1023, 0) | sink(4))", big},
+  std::vector<Spec> specs = {{"full", 1024},
+                             {"causal", 2048},
+                             {"full", big},
+                             {"window(255, 0)", big},
+                             {"causal", big},
+                             {"causal & (window(1023, 0) | sink(4))", big},
                              {"chunk(1024) & causal", big}};
   std::vector<Row> rows;
   for (const Spec& s : specs) {

@@ -15,8 +15,12 @@ using namespace attnjit::test;
 
 namespace {
 
-int64_t fdiv(int64_t a, int64_t d) { return a / d - ((a % d) < 0 ? 1 : 0); }
-int64_t fmod_(int64_t a, int64_t d) { return a - fdiv(a, d) * d; }
+int64_t fdiv(int64_t a, int64_t d) {
+  return a / d - ((a % d) < 0 ? 1 : 0);
+}
+int64_t fmod_(int64_t a, int64_t d) {
+  return a - fdiv(a, d) * d;
+}
 
 struct ParsedCase {
   const char* text;
@@ -28,23 +32,33 @@ struct ParsedCase {
 
 TEST_CASE("masks from the front end match the fp64 reference") {
   std::vector<ParsedCase> cases = {
-      {"causal & (window(100, 0) | sink(4))", {},
+      {"causal & (window(100, 0) | sink(4))",
+       {},
        [](int64_t q, int64_t k) { return k <= q && (q - 100 <= k || k < 4); }},
-      {"abs(q - k) <= 9 | k % 16 == 0", {},
+      {"abs(q - k) <= 9 | k % 16 == 0",
+       {},
        [](int64_t q, int64_t k) { return std::abs(q - k) <= 9 || fmod_(k, 16) == 0; }},
-      {"!(q - k >= 5) & k % 3 != 1", {},
+      {"!(q - k >= 5) & k % 3 != 1",
+       {},
        [](int64_t q, int64_t k) { return !(q - k >= 5) && fmod_(k, 3) != 1; }},
-      {"(k - q) / 5 >= -2 & (q - k) % 7 != 3", {},
+      {"(k - q) / 5 >= -2 & (q - k) % 7 != 3",
+       {},
        [](int64_t q, int64_t k) { return fdiv(k - q, 5) >= -2 && fmod_(q - k, 7) != 3; }},
-      {"global(W) | dilated(20, 4, D)", {{"W", 3}, {"D", 3}},
+      {"global(W) | dilated(20, 4, D)",
+       {{"W", 3}, {"D", 3}},
        [](int64_t q, int64_t k) {
          return k < 3 || q < 3 || (q - 20 <= k && k <= q + 4 && fmod_(q - k, 3) == 0);
        }},
-      {"causal | prefix(P)", {{"P", 30}},
+      {"causal | prefix(P)",
+       {{"P", 30}},
        [](int64_t q, int64_t k) { return k <= q || (q < 30 && k < 30); }},
-      {"!(window(8, 0) | chunk(16))", {},
-       [](int64_t q, int64_t k) { return !((q - 8 <= k && k <= q) || fdiv(q, 16) == fdiv(k, 16)); }},
-      {"min(q, 50) > k - max(3, q / 4)", {},
+      {"!(window(8, 0) | chunk(16))",
+       {},
+       [](int64_t q, int64_t k) {
+         return !((q - 8 <= k && k <= q) || fdiv(q, 16) == fdiv(k, 16));
+       }},
+      {"min(q, 50) > k - max(3, q / 4)",
+       {},
        [](int64_t q, int64_t k) {
          return std::min<int64_t>(q, 50) > k - std::max<int64_t>(3, fdiv(q, 4));
        }},
