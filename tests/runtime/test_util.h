@@ -26,4 +26,11 @@ private:
   std::string path_;
 };
 
+// A module cache directory that outlives the test process (under the build folder): tests that
+// do not check cache statuses share it, so each kernel they use is compiled once per build
+// folder instead of once per test process (ctest runs every test case in its own process).
+inline std::string persistent_cache_dir() {
+  return ATTNJIT_BINARY_DIR "/test-module-cache";
+}
+
 } // namespace attnjit
