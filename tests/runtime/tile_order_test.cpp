@@ -17,7 +17,7 @@ std::vector<int64_t> costs(const char* mask, std::vector<int64_t> values, TileGe
 
 } // namespace
 
-TEST_CASE("tile order: causal walks more keys on later tiles; its order is the default",
+TEST_CASE("tile order: causal walks more keys on later tiles, in the default order",
           "[tile_order]") {
   auto c = costs("causal", {}, {512, 512, 128, 64});
   CHECK(c == std::vector<int64_t>{2, 4, 6, 8});
