@@ -50,7 +50,10 @@ Result<Kernel> compile_checked(std::string_view mask, const CompileOptions& opti
     return compile_cpu(*program, options);
   case BackendKind::Gpu: {
     if (compile_only_gpu(options)) return compile_gpu(*program, options);
-    if (std::string why = gpu_unavailable(options.device); !why.empty()) return Error{why};
+    if (std::string why = gpu_unavailable(options.device); !why.empty()) {
+      if (options.compile_only) why += " (compile_only without a GPU needs an explicit arch)";
+      return Error{why};
+    }
     return compile_gpu(*program, options);
   }
   case BackendKind::Auto: {

@@ -72,6 +72,10 @@ TEST_CASE("api: without a GPU, compile(Gpu/Auto) fails cleanly and system_info s
   auto g = compile("causal", gpu);
   REQUIRE(!g.ok());
   CHECK_THAT(g.error().message, Catch::StartsWith("no GPU"));
+  gpu.compile_only = true; // still needs an arch to compile for
+  auto no_arch = compile("causal", gpu);
+  REQUIRE(!no_arch.ok());
+  CHECK_THAT(no_arch.error().message, Catch::Contains("explicit arch"));
 
   auto a = compile("causal");
   REQUIRE(!a.ok());
