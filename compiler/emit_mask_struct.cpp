@@ -166,18 +166,29 @@ std::string emit_mask_struct(const MaskProgram& program) {
     << "  static constexpr int kFormulaDepth = " << std::max(plan.formula_depth, 1) << ";\n"
     << "  static constexpr int kCodeDepth = " << plan.code_depth << ";\n\n";
   for (const std::string& p : program.params) o << "  long long p_" << p << ";\n";
-  o << "  attnjit::MaskAtom atoms[" << std::max(num_atoms, 1) << "];\n"
-    << "  attnjit::MaskInstr code[" << std::max(num_code, 1) << "];\n"
-    << "  short formula[" << std::max(num_form, 1) << "];\n\n";
-
-  // Constructor: parameters, then the plan's numbers computed from them.
+  if (!program.params.empty()) o << "\n";
   o << "  ATTNJIT_HD explicit Mask(const long long* params) {\n";
   if (program.params.empty()) o << "    (void)params;\n";
   for (size_t i = 0; i < program.params.size(); ++i)
     o << "    p_" << program.params[i] << " = params[" << i << "];\n";
+  o << "  }\n\n";
+
+  // The plan is a separate struct built from the parameters inside classify and key_ranges: a
+  // Mask is then only its parameters, cheap to hold in registers beside the kernel's tiles, and
+  // the plan's tables exist only where the block analysis runs (the kernel's walk-list fill).
+  o << "  // The analysis plan: numbers computed from the parameters, read by classify and "
+       "key_ranges.\n"
+    << "  struct Plan {\n"
+    << "    attnjit::MaskAtom atoms[" << std::max(num_atoms, 1) << "];\n"
+    << "    attnjit::MaskInstr code[" << std::max(num_code, 1) << "];\n"
+    << "    short formula[" << std::max(num_form, 1) << "];\n\n"
+    << "    ATTNJIT_HD explicit Plan(const Mask& m) {\n";
+  if (program.params.empty()) o << "      (void)m;\n";
+  for (const std::string& p : program.params)
+    o << "      const long long p_" << p << " = m.p_" << p << ";\n";
   for (int i = 0; i < num_code; ++i) {
     const PlanInstr& in = plan.code[size_t(i)];
-    o << "    code[" << i << "] = attnjit::mask_instr(attnjit::" << instr_name(in.op);
+    o << "      code[" << i << "] = attnjit::mask_instr(attnjit::" << instr_name(in.op);
     if (in.op == kOpLin)
       o << ", " << wide.number(in.a) << ", " << wide.number(in.b) << ", " << wide.number(in.c);
     else if (in.op == kOpConst)
@@ -186,7 +197,7 @@ std::string emit_mask_struct(const MaskProgram& program) {
   }
   for (int i = 0; i < num_atoms; ++i) {
     const PlanAtom& at = plan.atoms[size_t(i)];
-    o << "    // " << to_canonical(*at.source) << "\n";
+    o << "      // " << to_canonical(*at.source) << "\n";
     std::string a;
     if (at.code_begin == at.code_end) {
       a = std::string("attnjit::linear_atom(") + cmp_name(at.op) + ", " + wide.number(at.a) + ", " +
@@ -199,17 +210,22 @@ std::string emit_mask_struct(const MaskProgram& program) {
             std::to_string(at.h_begin) + ", " + std::to_string(at.h_end) + ", " +
             wide.number(at.kdiv_div) + ", " + wide.number(at.kdiv_e) + ")";
     }
-    o << "    atoms[" << i << "] = " << a << ";\n";
+    o << "      atoms[" << i << "] = " << a << ";\n";
   }
   if (num_form) {
-    o << "    // Postfix over atoms: -1 and, -2 or, -3 full, -4 none.\n"
-      << "    const short f[" << num_form << "] = {";
+    o << "      // Postfix over atoms: -1 and, -2 or, -3 full, -4 none.\n"
+      << "      const short f[" << num_form << "] = {";
     for (int i = 0; i < num_form; ++i) o << (i ? ", " : "") << plan.formula[size_t(i)];
     o << "};\n"
-      << "    for (int i = 0; i < kFormulaSize; ++i) formula[i] = f[i];\n";
+      << "      for (int i = 0; i < kFormulaSize; ++i) formula[i] = f[i];\n";
   }
-  o << "    attnjit::finalize_mask_plan(atoms, kNumAtoms, code);\n"
-    << "  }\n\n";
+  o << "      attnjit::finalize_mask_plan(atoms, kNumAtoms, code);\n"
+    << "    }\n\n"
+    << "    ATTNJIT_HD attnjit::MaskPlanView view() const {\n"
+    << "      attnjit::MaskPlanView v = {atoms, kNumAtoms, code, formula, kFormulaSize};\n"
+    << "      return v;\n"
+    << "    }\n"
+    << "  };\n\n";
 
   // The element predicate in 32-bit arithmetic.
   o << "  ATTNJIT_HD bool attend(int q, int k) const {\n";
@@ -219,17 +235,16 @@ std::string emit_mask_struct(const MaskProgram& program) {
     << "  }\n\n";
 
   o << "  ATTNJIT_HD int classify(long long q0, long long q1, long long k0, long long k1) const {\n"
+    << "    const Plan plan(*this);\n"
     << "    return attnjit::classify_block<" << std::max(num_atoms, 1)
-    << ", kCodeDepth, kFormulaDepth>(view(), q0, q1, k0, k1);\n"
+    << ", kCodeDepth, kFormulaDepth>(plan.view(), q0, q1, k0, k1);\n"
     << "  }\n\n"
     << "  ATTNJIT_HD int key_ranges(long long q0, long long q1, long long* lo, long long* hi) "
        "const {\n"
-    << "    return attnjit::walk_key_ranges<kFormulaDepth, kMaxRanges, kCodeDepth>(view(), q0, q1, "
-       "lo, hi);\n"
-    << "  }\n\n"
-    << "  ATTNJIT_HD attnjit::MaskPlanView view() const {\n"
-    << "    attnjit::MaskPlanView v = {atoms, kNumAtoms, code, formula, kFormulaSize};\n"
-    << "    return v;\n"
+    << "    const Plan plan(*this);\n"
+    << "    return attnjit::walk_key_ranges<kFormulaDepth, kMaxRanges, kCodeDepth>(plan.view(), "
+       "q0, "
+       "q1, lo, hi);\n"
     << "  }\n"
     << "};\n";
   return o.str();

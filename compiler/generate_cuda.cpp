@@ -7,6 +7,14 @@
 
 namespace attnjit {
 
+namespace {
+
+// Static shared memory of the sm80 template beside the dynamic tiles: the walk list (two chunks
+// of 128 entries, the tile ranges, key intervals), rounded up. fwd_sm80.cuh asserts it fits.
+constexpr int kStaticSharedBytes = 2048;
+
+} // namespace
+
 KernelConfig default_config(int head_dim, const std::string& dtype) {
   KernelConfig c;
   c.head_dim = head_dim;
@@ -40,6 +48,16 @@ int threads_per_block(const KernelConfig& c) {
   return c.warps * 32;
 }
 
+GridDims grid_dims(const KernelConfig& c, int batch, int heads, int seq_q) {
+  assert(batch >= 0 && heads >= 0 && seq_q >= 0 && "grid_dims: sizes must be non-negative");
+  const long long tiles = (static_cast<long long>(seq_q) + c.block_m - 1) / c.block_m;
+  const long long blocks = tiles * heads * batch;
+  assert(blocks < (1ll << 31) && "grid_dims: more blocks than a grid's x dimension holds");
+  GridDims g;
+  g.x = static_cast<unsigned>(blocks);
+  return g;
+}
+
 std::string check_config(const KernelConfig& c) {
   std::ostringstream e;
   if (c.family != "sm80")
@@ -58,9 +76,10 @@ std::string check_config(const KernelConfig& c) {
     e << "stages must be 2 to 4, got " << c.stages;
   else if ((c.block_n * c.head_dim / 8) % (c.warps * 32) != 0)
     e << "a " << c.block_n << "-key tile does not split evenly over " << c.warps * 32 << " threads";
-  else if (shared_memory_bytes(c) > 227 * 1024)
+  else if (shared_memory_bytes(c) + kStaticSharedBytes > 227 * 1024)
     e << "tile " << c.block_m << "x" << c.block_n << " with " << c.stages << " stages needs "
-      << shared_memory_bytes(c) << " bytes of shared memory (at most 232448)";
+      << shared_memory_bytes(c) << " bytes of shared memory (at most "
+      << 227 * 1024 - kStaticSharedBytes << " beside the walk list)";
   return e.str();
 }
 
@@ -102,9 +121,13 @@ std::string generate_cuda(const MaskProgram& program, const KernelConfig& c) {
     << "::FwdShape<kHeadDim, kBlockM, kBlockN, kWarps, kStages>;\n"
     << "static_assert(Shape::kSmemBytes == " << shared_memory_bytes(c)
     << ", \"host and template disagree on shared memory\");\n\n"
-    << "// Grid: (query tiles, query heads, batch); block: kWarps * 32 threads; dynamic shared\n"
-    << "// memory: Shape::kSmemBytes.\n"
-    << "extern \"C\" __global__ void __launch_bounds__(kWarps * 32)\n"
+    << "// One block per SM is asked for: without it ptxas trades registers for occupancy the "
+       "shared\n"
+    << "// memory never allows, and the tiles spill (64 registers for a generated classifier).\n"
+    << "// Grid: query tiles x heads x batch in x (generate_cuda.h: grid_dims); block: kWarps * "
+       "32\n"
+    << "// threads; dynamic shared memory: Shape::kSmemBytes.\n"
+    << "extern \"C\" __global__ void __launch_bounds__(kWarps * 32, 1)\n"
     << kKernelEntryName << "(const __grid_constant__ attnjit::FwdParams p) {\n"
     << "  extern __shared__ __align__(128) char smem[];\n"
     << "  attnjit::" << c.family

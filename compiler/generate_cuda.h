@@ -11,7 +11,7 @@
 namespace attnjit {
 
 // Version of the generated source; part of the banner, so it reaches the module cache key.
-constexpr int kGenerateCudaVersion = 1;
+constexpr int kGenerateCudaVersion = 2;
 
 struct KernelConfig {
   int head_dim = 128;
@@ -37,6 +37,15 @@ int shared_memory_bytes(const KernelConfig& config);
 
 // Threads per block of the generated kernel (warps * 32).
 int threads_per_block(const KernelConfig& config);
+
+// Launch grid of the generated kernel: one linear x dimension of query tiles x heads x batch,
+// the query tile's rank in FwdParams::tile_order (heaviest first) varying slowest, so that the
+// heaviest tiles of every head and batch start in the first wave. The kernel decodes any grid
+// of the same block count, so the (tiles, heads, batch) shape of version 1 stays correct.
+struct GridDims {
+  unsigned x = 1, y = 1, z = 1;
+};
+GridDims grid_dims(const KernelConfig& config, int batch, int heads, int seq_q);
 
 // The generated .cu. `config` must pass check_config.
 std::string generate_cuda(const MaskProgram& program, const KernelConfig& config);

@@ -1,10 +1,12 @@
 // Forward attention for sm_80 and later (mma.sync family, the FlashAttention-2 design).
 //
 // One thread block owns BlockM query rows of one (batch, head) and walks only the key tiles the
-// mask can attend: Mask::key_ranges gives key intervals for the block's query positions, they
-// become merged tile ranges, and Mask::classify skips EMPTY tiles and drops the element mask on
-// FULL ones. Each warp owns BlockM / Warps rows end to end (S = Q K^T, online softmax, O += P V
-// all stay in its registers), so warps only meet at the shared K/V stages.
+// mask can attend. Before the main loop, warp 0 turns Mask::key_ranges into merged tile ranges
+// and Mask::classify each of their tiles into a walk list in shared memory (EMPTY tiles
+// dropped, FULL ones flagged so they skip the element mask); the hot loop then only reads that
+// list and calls Mask::attend on PARTIAL tiles. Each warp owns BlockM / Warps rows end to end
+// (S = Q K^T, online softmax, O += P V all stay in its registers), so warps only meet at the
+// shared K/V stages.
 //
 // Shared memory: the Q tile, then Stages slots each holding one K tile and one V tile, all as
 // rows of HeadDim 16-bit elements cut into 16-byte chunks. Chunk c of row r lives at chunk
@@ -84,13 +86,24 @@ __device__ __forceinline__ void load_tile(Elem* dst, const Elem* src, int64_t st
   }
 }
 
-// Cursor over the merged key-tile ranges of one query tile (held in shared memory), visiting
-// only tiles that the mask does not classify EMPTY. Two cursors run one pipeline depth apart:
-// one issues loads, one computes. They hold two integers each to keep registers for the tiles.
-struct TileCursor {
-  int range; // index of the current range; == count when done
-  int tile;  // current key tile; -1 when done
+// The walk list of one query tile: the key tiles the block visits, in order, each tagged FULL or
+// PARTIAL (EMPTY tiles never appear). Warp 0 builds it before the main loop from the mask's key
+// ranges and block classifier, so that the hot loop reads one shared-memory word per key tile
+// and keeps none of the mask's analysis state in registers. The list is a ring of two chunks of
+// kCap entries: warp 0 refills the chunk behind the compute position every kCap tiles, so its
+// size does not grow with the sequence length.
+template <int Ranges, int Cap> struct WalkList {
+  static_assert(Cap % 32 == 0 && (Cap & (Cap - 1)) == 0,
+                "fwd_sm80: walk chunk must be a power of two holding whole warp rounds");
+  int tile_lo[Ranges], tile_hi[Ranges]; // merged, clipped key-tile ranges
+  int count;                            // number of ranges
+  int r, t;                             // refill cursor: next candidate tile t of range r
+  int entry[2 * Cap];                   // tile * 2 + (PARTIAL ? 1 : 0); -1 past the end
 };
+
+// Entries per walk-list chunk: 128 covers 16k keys with 128-key tiles without a refill and keeps
+// the ring at 1 KiB of static shared memory.
+constexpr int kWalkCap = 128;
 
 template <class Mask, int BlockN>
 __device__ __forceinline__ int tile_class(const Mask& mask, long long q0, long long q1, int t,
@@ -100,28 +113,75 @@ __device__ __forceinline__ int tile_class(const Mask& mask, long long q0, long l
   return mask.classify(q0, q1, k0, k1);
 }
 
-// Moves `c` to the first non-EMPTY tile at or after (r, t); returns its class.
-template <class Mask, int BlockN>
-__device__ __forceinline__ int seek(TileCursor& c, int r, int t, const int* lo, const int* hi,
-                                    int count, const Mask& mask, long long q0, long long q1,
-                                    int seq_k) {
-  for (; r < count; ++r) {
-    if (t < lo[r]) t = lo[r];
-    for (; t <= hi[r]; ++t) {
-      const int cls = tile_class<Mask, BlockN>(mask, q0, q1, t, seq_k);
-      if (cls != kEmpty) {
-        c.range = r;
-        c.tile = t;
-        return cls;
-      }
+// Warp 0 writes list entries [base, base + Cap) from the refill cursor: each lane classifies
+// one candidate tile per round, a ballot compacts the non-EMPTY ones in order, and entries past
+// the end of the walk are -1. Called by all 32 lanes of one warp.
+template <class Mask, int BlockN, int Ranges, int Cap>
+__device__ __forceinline__ void fill_walk(WalkList<Ranges, Cap>& w, const Mask& mask, long long q0,
+                                          long long q1, int seq_k, int base, int lane) {
+  const int count = w.count;
+  int r = w.r, t = w.t, n = 0;
+  while (n < Cap && r < count) {
+    // This lane's candidate: the lane-th tile at or after (r, t) across the ranges.
+    int cr = r, ct = t + lane;
+    while (cr < count && ct > w.tile_hi[cr]) {
+      const int over = ct - w.tile_hi[cr] - 1;
+      if (++cr < count) ct = w.tile_lo[cr] + over;
+    }
+    const int cls = cr < count ? tile_class<Mask, BlockN>(mask, q0, q1, ct, seq_k) : kEmpty;
+    const unsigned keep = __ballot_sync(0xffffffffu, cls != kEmpty);
+    const int pos = n + __popc(keep & ((1u << lane) - 1u));
+    if (cls != kEmpty && pos < Cap)
+      w.entry[(base + pos) % (2 * Cap)] = ct * 2 + (cls == kPartial ? 1 : 0);
+    const unsigned spill = __ballot_sync(0xffffffffu, cls != kEmpty && pos >= Cap);
+    if (spill) {
+      // The chunk is full: resume at the first tile that did not fit.
+      const int src = __ffs(spill) - 1;
+      r = __shfl_sync(0xffffffffu, cr, src);
+      t = __shfl_sync(0xffffffffu, ct, src);
+      n = Cap;
+    } else {
+      n += __popc(keep);
+      r = __shfl_sync(0xffffffffu, cr, 31);
+      t = __shfl_sync(0xffffffffu, ct, 31) + 1;
     }
   }
-  c.range = count;
-  c.tile = -1;
-  return kEmpty;
+  for (int i = n + lane; i < Cap; i += 32) w.entry[(base + i) % (2 * Cap)] = -1;
+  __syncwarp();
+  if (lane == 0) {
+    w.r = r;
+    w.t = t;
+  }
 }
 
-template <class Mask, class Elem, int HeadDim, int BlockM, int BlockN, int Warps, int Stages>
+// Block index -> (query tile, head, batch). The launch grid is linear with the query tile's rank
+// in the heaviest-first order as the slowest index, so every head's heaviest tiles start in the
+// first wave, not only those of the first heads. Any grid shape with the same block count decodes
+// to the same set of work items (the y and z extents are folded in), so an older launcher
+// that still passes (tiles, heads, batch) stays correct and only loses the ordering.
+struct BlockWork {
+  int q_tile, head, batch;
+};
+
+__device__ __forceinline__ BlockWork block_work(const FwdParams& p) {
+  const long long linear =
+      blockIdx.x + static_cast<long long>(gridDim.x) * (blockIdx.y + gridDim.y * blockIdx.z);
+  const int units = p.heads * p.batch;
+  const int rank = static_cast<int>(linear / units);
+  const int unit = static_cast<int>(linear % units);
+  BlockWork w;
+  w.head = unit % p.heads;
+  w.batch = unit / p.heads;
+  // The runtime's order if given, else the last tile (which under causal-like masks walks the
+  // most keys) first.
+  w.q_tile = p.tile_order ? p.tile_order[rank] : p.num_q_tiles - 1 - rank;
+  return w;
+}
+
+// SplitKV: wait for the K tile alone before S = Q K^T and for the V tile only before O += P V,
+// so the softmax overlaps the V load, at the price of a second barrier per key tile.
+template <class Mask, class Elem, int HeadDim, int BlockM, int BlockN, int Warps, int Stages,
+          bool SplitKV = false>
 __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
   using Shape = FwdShape<HeadDim, BlockM, BlockN, Warps, Stages>;
   using Ops = ElemOps<Elem>;
@@ -130,10 +190,12 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
   constexpr int kNT = Shape::kNTiles;
   constexpr int kDT = Shape::kDTiles;
   constexpr int kRanges = Mask::kMaxRanges > 0 ? Mask::kMaxRanges : 1;
+  static_assert(kWalkCap >= Stages, "fwd_sm80: a walk chunk must outlast the pipeline depth");
+  static_assert(sizeof(WalkList<kRanges, kWalkCap>) + 16 * kRanges <= 2048,
+                "fwd_sm80: static shared memory past the 2 KiB that check_config reserves");
 
   __shared__ long long range_lo[kRanges], range_hi[kRanges];
-  __shared__ int tile_lo[kRanges], tile_hi[kRanges];
-  __shared__ int tile_count;
+  __shared__ WalkList<kRanges, kWalkCap> walk;
 
   Elem* sQ = reinterpret_cast<Elem*>(smem_raw);
   Elem* sK = sQ + BlockM * HeadDim;
@@ -142,76 +204,80 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
   const int tid = threadIdx.x;
   const int warp = tid / 32;
   const int lane = tid % 32;
-  const int head = blockIdx.y;
-  const int batch = blockIdx.z;
+  const BlockWork work = block_work(p);
+  const int head = work.head;
+  const int batch = work.batch;
   const int kv_head = head / p.kv_group;
-  // Heaviest query tiles first: the runtime's order if given, else the last tile (which under
-  // causal-like masks walks the most keys) first.
-  const int q_tile = p.tile_order ? p.tile_order[blockIdx.x] : p.num_q_tiles - 1 - blockIdx.x;
-  const int row0 = q_tile * BlockM;
+  const int row0 = work.q_tile * BlockM;
   const int rows = min(BlockM, p.seq_q - row0);
 
-  // int64_t is `long` in host builds and `long long` under NVRTC: same bits, spell the contract
-  // type.
+  // The mask holds only its parameters: the analysis plan lives inside classify and key_ranges,
+  // which run in warp 0's walk-list fills, never per element. int64_t is `long` in host builds
+  // and `long long` under NVRTC: same bits, spell the contract type.
   const Mask mask(reinterpret_cast<const long long*>(p.mask_params));
   const long long q0 = static_cast<long long>(row0) + p.q_offset;
   const long long q1 = q0 + rows - 1;
-
-  // Key intervals -> clipped, merged key-tile ranges. One thread does it: the mask's interval
-  // count is a small compile-time bound and the result is shared by the whole block.
-  if (tid == 0) {
-    const int n = p.seq_k > 0 ? mask.key_ranges(q0, q1, range_lo, range_hi) : 0;
-    int m = 0;
-    for (int i = 0; i < n; ++i) {
-      const long long lo = range_lo[i] < 0 ? 0 : range_lo[i];
-      const long long hi = range_hi[i] > p.seq_k - 1 ? p.seq_k - 1 : range_hi[i];
-      if (lo > hi) continue;
-      const int tlo = static_cast<int>(lo / BlockN);
-      const int thi = static_cast<int>(hi / BlockN);
-      // Intervals arrive sorted, so a tile range can only touch the previous one.
-      if (m > 0 && tlo <= tile_hi[m - 1] + 1) {
-        if (thi > tile_hi[m - 1]) tile_hi[m - 1] = thi;
-      } else {
-        tile_lo[m] = tlo;
-        tile_hi[m] = thi;
-        ++m;
-      }
-    }
-    tile_count = m;
-  }
 
   const int64_t q_base = batch * p.q_stride_b + head * p.q_stride_h + row0 * p.q_stride_s;
   const Elem* gQ = static_cast<const Elem*>(p.q) + q_base;
   const Elem* gK = static_cast<const Elem*>(p.k) + batch * p.k_stride_b + kv_head * p.k_stride_h;
   const Elem* gV = static_cast<const Elem*>(p.v) + batch * p.v_stride_b + kv_head * p.v_stride_h;
 
+  // The Q load flies while warp 0 builds the walk list.
   load_tile<HeadDim, BlockM, kThreads>(sQ, gQ, p.q_stride_s, rows, tid);
   cp_async_commit();
-  __syncthreads(); // tile ranges visible
 
-  const int count = tile_count;
-  auto next = [&](TileCursor& c, int r, int t) {
-    return seek<Mask, BlockN>(c, r, t, tile_lo, tile_hi, count, mask, q0, q1, p.seq_k);
-  };
-  TileCursor fetch, compute;
-  next(fetch, 0, 0);
-  auto issue = [&](int slot) {
-    if (fetch.tile >= 0) {
-      const int k0 = fetch.tile * BlockN;
-      const int valid = min(BlockN, p.seq_k - k0);
+  if (warp == 0) {
+    // Key intervals -> clipped, merged key-tile ranges. One lane: the interval count is a
+    // small compile-time bound.
+    if (lane == 0) {
+      const int n = p.seq_k > 0 ? mask.key_ranges(q0, q1, range_lo, range_hi) : 0;
+      int m = 0;
+      for (int i = 0; i < n; ++i) {
+        const long long lo = range_lo[i] < 0 ? 0 : range_lo[i];
+        const long long hi = range_hi[i] > p.seq_k - 1 ? p.seq_k - 1 : range_hi[i];
+        if (lo > hi) continue;
+        const int tlo = static_cast<int>(lo / BlockN);
+        const int thi = static_cast<int>(hi / BlockN);
+        // Intervals arrive sorted, so a tile range can only touch the previous one.
+        if (m > 0 && tlo <= walk.tile_hi[m - 1] + 1) {
+          if (thi > walk.tile_hi[m - 1]) walk.tile_hi[m - 1] = thi;
+        } else {
+          walk.tile_lo[m] = tlo;
+          walk.tile_hi[m] = thi;
+          ++m;
+        }
+      }
+      walk.count = m;
+      walk.r = 0;
+      walk.t = m > 0 ? walk.tile_lo[0] : 0;
+    }
+    __syncwarp();
+    fill_walk<Mask, BlockN>(walk, mask, q0, q1, p.seq_k, 0, lane);
+    __syncwarp();
+    fill_walk<Mask, BlockN>(walk, mask, q0, q1, p.seq_k, kWalkCap, lane);
+  }
+  __syncthreads(); // walk list visible
+
+  auto entry = [&](int i) { return walk.entry[i % (2 * kWalkCap)]; };
+  auto issue = [&](int slot, int i) {
+    const int e = entry(i);
+    const int k0 = (e >> 1) * BlockN;
+    const int valid = min(BlockN, p.seq_k - k0);
+    if (e >= 0)
       load_tile<HeadDim, BlockN, kThreads>(sK + slot * Shape::kTileElems,
                                            gK + static_cast<int64_t>(k0) * p.k_stride_s,
                                            p.k_stride_s, valid, tid);
+    // Commit even when nothing was issued so that group counting stays uniform.
+    if constexpr (SplitKV) cp_async_commit();
+    if (e >= 0)
       load_tile<HeadDim, BlockN, kThreads>(sV + slot * Shape::kTileElems,
                                            gV + static_cast<int64_t>(k0) * p.v_stride_s,
                                            p.v_stride_s, valid, tid);
-      next(fetch, fetch.range, fetch.tile + 1);
-    }
-    // Commit even when nothing was issued so that group counting stays uniform.
     cp_async_commit();
   };
 #pragma unroll
-  for (int s = 0; s < Stages - 1; ++s) issue(s);
+  for (int s = 0; s < Stages - 1; ++s) issue(s, s);
 
   // Thread (g, t) of the warp holds rows g and g + 8 of each 16-row tile, columns 2t, 2t + 1
   // of each 8-column tile (the mma accumulator layout).
@@ -249,12 +315,17 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
 
   uint32_t q_frag[Shape::kQInRegs ? kMT : 1][Shape::kQInRegs ? HeadDim / 16 : 1][4];
 
-  int cls = next(compute, 0, 0);
-  for (int it = 0; compute.tile >= 0; ++it) {
-    cp_async_wait<Stages - 2>();
-    // After this barrier every warp is done with the slot that the next issue overwrites.
+  for (int it = 0;; ++it) {
+    const int cur = entry(it);
+    if (cur < 0) break;
+    // Groups in flight past this tile's: the later tiles' (K and V apart under SplitKV).
+    cp_async_wait<SplitKV ? 2 * Stages - 3 : Stages - 2>();
+    // After this barrier every warp is done with the slot that the next issue overwrites, and
+    // with the walk-list chunk that a refill overwrites.
     __syncthreads();
-    issue((it + Stages - 1) % Stages);
+    if (it > 0 && it % kWalkCap == 0 && warp == 0)
+      fill_walk<Mask, BlockN>(walk, mask, q0, q1, p.seq_k, it + kWalkCap, lane);
+    issue((it + Stages - 1) % Stages, it + Stages - 1);
 
     const int slot = it % Stages;
     const uint32_t sK_addr = smem_addr(sK + slot * Shape::kTileElems);
@@ -308,8 +379,9 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
     }
 
     // Element mask: PARTIAL tiles ask the mask; FULL tiles only cut keys past the end.
-    const int k0 = compute.tile * BlockN;
-    if (cls == kPartial || k0 + BlockN > p.seq_k) {
+    const int k0 = (cur >> 1) * BlockN;
+    const bool partial = (cur & 1) != 0;
+    if (partial || k0 + BlockN > p.seq_k) {
 #pragma unroll
       for (int mt = 0; mt < kMT; ++mt)
 #pragma unroll
@@ -320,7 +392,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
 #pragma unroll
             for (int e = 0; e < 2; ++e) {
               const int k = k0 + n * 8 + 2 * t + e;
-              const bool keep = k < p.seq_k && (cls == kFull || mask.attend(q, k));
+              const bool keep = k < p.seq_k && (!partial || mask.attend(q, k));
               if (!keep) s[mt][n][h * 2 + e] = neg_inf();
             }
         }
@@ -364,7 +436,11 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
         row_sum[mt][h] += sum;
       }
 
-      // O += P V.
+    if constexpr (SplitKV) {
+      cp_async_wait<2 * Stages - 2>();
+      __syncthreads(); // every thread's part of the V tile landed
+    }
+    // O += P V.
 #pragma unroll
     for (int ks = 0; ks < BlockN / 16; ++ks) {
 #pragma unroll
@@ -378,8 +454,6 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
         }
       }
     }
-
-    cls = next(compute, compute.range, compute.tile + 1);
   }
   cp_async_wait<0>();
   // Every warp is done reading Q: its tile is reused to stage O for 16-byte stores.

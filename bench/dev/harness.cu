@@ -9,6 +9,33 @@
 // and -inf exactly where a row attends nothing. Exit status 1 when any case fails.
 #include "bench/dev/dev_masks.cuh"
 #include "templates/fwd_sm80.cuh"
+#include "templates/mask_support.cuh"
+
+// Generated mask structs (bench/dev/gen_masks.sh writes them with `attnjit emit`), so the real
+// emitted classifier and key ranges run on the GPU. Absent headers leave those checks out.
+// clang-format off
+#if __has_include(".devbuild/gen/sink4_window1024.cuh")
+#define HAVE_GEN_MASKS 1
+namespace gen_window1024 {
+#include ".devbuild/gen/window1024.cuh"
+}
+namespace gen_sink4_window1024 {
+#include ".devbuild/gen/sink4_window1024.cuh"
+}
+namespace gen_longformer {
+#include ".devbuild/gen/longformer_w256_g64.cuh"
+}
+namespace gen_chunk2048 {
+#include ".devbuild/gen/chunk2048.cuh"
+}
+namespace gen_prefix1024 {
+#include ".devbuild/gen/prefix1024.cuh"
+}
+namespace gen_window_param {
+#include ".devbuild/gen/window_param.cuh"
+}
+#endif
+// clang-format on
 
 #include <cuda_fp16.h>
 
@@ -27,19 +54,19 @@ using attnjit::FwdParams;
 using attnjit::sm80::bf16;
 using attnjit::sm80::fp16;
 
-#define CUDA_CHECK(x)                                                                            \
-  do {                                                                                           \
-    cudaError_t e_ = (x);                                                                        \
-    if (e_ != cudaSuccess) {                                                                     \
-      std::fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, #x, cudaGetErrorString(e_));  \
-      std::exit(2);                                                                              \
-    }                                                                                            \
+#define CUDA_CHECK(x)                                                                              \
+  do {                                                                                             \
+    cudaError_t e_ = (x);                                                                          \
+    if (e_ != cudaSuccess) {                                                                       \
+      std::fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, #x, cudaGetErrorString(e_));     \
+      std::exit(2);                                                                                \
+    }                                                                                              \
   } while (0)
 
-template <class Mask, class Elem, int D, int BM, int BN, int W, int S>
-__global__ void __launch_bounds__(W * 32) fwd_kernel(const __grid_constant__ FwdParams p) {
+template <class Mask, class Elem, int D, int BM, int BN, int W, int S, bool Split = false>
+__global__ void __launch_bounds__(W * 32, 1) fwd_kernel(const __grid_constant__ FwdParams p) {
   extern __shared__ __align__(128) char smem[];
-  attnjit::sm80::fwd<Mask, Elem, D, BM, BN, W, S>(p, smem);
+  attnjit::sm80::fwd<Mask, Elem, D, BM, BN, W, S, Split>(p, smem);
 }
 
 // ---- host 16-bit conversions --------------------------------------------------------------
@@ -81,19 +108,20 @@ template <> struct Host<fp16> {
 };
 
 // ---- launch --------------------------------------------------------------------------------
-template <class Mask, class Elem, int D, int BM, int BN, int W, int S>
+template <class Mask, class Elem, int D, int BM, int BN, int W, int S, bool Split = false>
 static void launch(FwdParams p, cudaStream_t stream = 0) {
   using Shape = attnjit::sm80::FwdShape<D, BM, BN, W, S>;
-  auto k = fwd_kernel<Mask, Elem, D, BM, BN, W, S>;
+  auto k = fwd_kernel<Mask, Elem, D, BM, BN, W, S, Split>;
   static bool configured = false;
   if (!configured) {
-    CUDA_CHECK(cudaFuncSetAttribute(k, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                    Shape::kSmemBytes));
+    CUDA_CHECK(
+        cudaFuncSetAttribute(k, cudaFuncAttributeMaxDynamicSharedMemorySize, Shape::kSmemBytes));
     configured = true;
   }
   p.num_q_tiles = (p.seq_q + BM - 1) / BM;
   if (p.num_q_tiles == 0) return;
-  dim3 grid(p.num_q_tiles, p.heads, p.batch);
+  // generate_cuda's grid_dims: one linear dimension, query-tile rank slowest.
+  dim3 grid(unsigned(p.num_q_tiles) * p.heads * p.batch);
   k<<<grid, Shape::kThreads, Shape::kSmemBytes, stream>>>(p);
   CUDA_CHECK(cudaGetLastError());
 }
@@ -111,10 +139,11 @@ static const char* kind_name(int k) {
 }
 
 // fp64 reference for one (b, h, row): returns lse (natural), writes D outputs.
+template <class Mask>
 static double ref_row(const std::vector<float>& q, const std::vector<float>& k,
                       const std::vector<float>& v, const Case& c, int D, long long qoff_b,
                       long long koff_b, long long voff_b, long long sq, long long sk, int row,
-                      const devmask::AnyMask& m, double scale, double* out) {
+                      const Mask& m, double scale, double* out) {
   std::vector<double> s(c.seq_k);
   double mx = -INFINITY;
   const int qpos = row + (c.seq_k - c.seq_q);
@@ -141,8 +170,11 @@ static double ref_row(const std::vector<float>& q, const std::vector<float>& k,
   return mx + std::log(l);
 }
 
-template <class Elem, int D, int BM, int BN, int W, int S>
-static bool check_case(const Case& c, std::mt19937& rng) {
+// Mask defaults to the switchable dev mask (params: kind, a, b); a generated struct passes its
+// own name and parameter values.
+template <class Elem, int D, int BM, int BN, int W, int S, class Mask = devmask::AnyMask>
+static bool check_case(const Case& c, std::mt19937& rng, const char* name = nullptr,
+                       const long long* params = nullptr) {
   using H = Host<Elem>;
   const int B = c.batch, Hq = c.heads, Hk = c.kv_heads, Lq = c.seq_q, Lk = c.seq_k;
   // Strides in elements for both layouts (the same stride for K and V).
@@ -193,8 +225,11 @@ static bool check_case(const Case& c, std::mt19937& rng) {
   p.scale = float(scale);
   p.scale_log2 = float(scale * 1.4426950408889634);
   p.tile_order = nullptr;
-  p.mask_params[0] = c.kind, p.mask_params[1] = c.a, p.mask_params[2] = c.b;
-  launch<devmask::AnyMask, Elem, D, BM, BN, W, S>(p);
+  const long long dev_params[3] = {c.kind, c.a, c.b};
+  const long long* mp = params ? params : dev_params;
+  for (int i = 0; i < attnjit::kMaxMaskParams && i < (params ? Mask::kNumParams : 3); ++i)
+    p.mask_params[i] = mp[i];
+  launch<Mask, Elem, D, BM, BN, W, S>(p);
   CUDA_CHECK(cudaDeviceSynchronize());
 
   std::vector<uint16_t> ho(nq);
@@ -217,8 +252,7 @@ static bool check_case(const Case& c, std::mt19937& rng) {
     std::uniform_int_distribution<int> R(0, Lq - 1);
     for (int i = 0; i < 48; ++i) rows.push_back(R(rng));
   }
-  const long long mp[3] = {c.kind, c.a, c.b};
-  const devmask::AnyMask mask(mp);
+  const Mask mask(mp);
   struct Job {
     int b, h, r;
   };
@@ -233,9 +267,8 @@ static bool check_case(const Case& c, std::mt19937& rng) {
     for (size_t j = j0; j < j1; ++j) {
       const Job& jb = jobs[j];
       const int kvh = jb.h / (Hq / Hk);
-      const double lse =
-          ref_row(fq, fk, fv, c, D, jb.b * qsb + jb.h * qsh, jb.b * ksb + kvh * ksh,
-                  jb.b * ksb + kvh * ksh, qss, kss, jb.r, mask, scale, out.data());
+      const double lse = ref_row(fq, fk, fv, c, D, jb.b * qsb + jb.h * qsh, jb.b * ksb + kvh * ksh,
+                                 jb.b * ksb + kvh * ksh, qss, kss, jb.r, mask, scale, out.data());
       double e = 0, n = 0;
       for (int d = 0; d < D; ++d) {
         const double o = H::to(ho[jb.b * qsb + jb.h * qsh + jb.r * qss + d]);
@@ -264,8 +297,8 @@ static bool check_case(const Case& c, std::mt19937& rng) {
   const bool ok = bad == 0 && rel <= H::tol && le <= 1e-3 && lb == 0;
   std::printf("%s %-4s hd%-3d %3dx%-3d w%d s%d %-11s a=%-5lld b=%-4lld B%d H%d/%d Lq=%-5d Lk=%-5d "
               "%s  rel=%.2e lse=%.1e nan=%zu lse_inf_mismatch=%d\n",
-              ok ? "PASS" : "FAIL", H::name, D, BM, BN, W, S, kind_name(c.kind), c.a, c.b, B, Hq,
-              Hk, Lq, Lk, c.bshd ? "bshd" : "bhsd", rel, le, bad, lb);
+              ok ? "PASS" : "FAIL", H::name, D, BM, BN, W, S, name ? name : kind_name(c.kind), c.a,
+              c.b, B, Hq, Hk, Lq, Lk, c.bshd ? "bshd" : "bhsd", rel, le, bad, lb);
   return ok;
 }
 
@@ -273,7 +306,7 @@ template <class Elem, int D, int BM, int BN, int W, int S> static int check_suit
   std::mt19937 rng(1234 + D + BM + BN);
   std::vector<Case> cases;
   const int lens[] = {1, 17, 127, 1000, 4097};
-  const int masks[][3] = {{0, 0, 0},    {1, 0, 0},   {2, 100, 20}, {3, 63, 4},
+  const int masks[][3] = {{0, 0, 0},   {1, 0, 0},  {2, 100, 20}, {3, 63, 4},
                           {4, 256, 0}, {5, 16, 0}, {6, 0, 0}};
   for (auto& m : masks)
     for (int L : lens) {
@@ -291,9 +324,50 @@ template <class Elem, int D, int BM, int BN, int W, int S> static int check_suit
   return failed;
 }
 
+#ifdef HAVE_GEN_MASKS
+// The generated PEERS structs on shapes where their tiles are EMPTY, FULL and PARTIAL: long
+// enough for a 1024-key window and 2048-key chunks, plus decode and Lq > Lk.
+template <class Elem, int D, int BM, int BN, int W, int S> static int check_generated() {
+  std::mt19937 rng(99 + D + BM + BN);
+  const int shapes[][2] = {{4500, 4500}, {1, 5000}, {130, 3000}, {3000, 130}, {97, 97}};
+  int failed = 0;
+  for (auto& sh : shapes) {
+    const Case c{0, 0, 0, 1, 2, 1, sh[0], sh[1], false};
+    failed += !check_case<Elem, D, BM, BN, W, S, gen_window1024::Mask>(c, rng, "g:window1024");
+    failed +=
+        !check_case<Elem, D, BM, BN, W, S, gen_sink4_window1024::Mask>(c, rng, "g:sink4w1024");
+    failed += !check_case<Elem, D, BM, BN, W, S, gen_longformer::Mask>(c, rng, "g:longformer");
+    failed += !check_case<Elem, D, BM, BN, W, S, gen_chunk2048::Mask>(c, rng, "g:chunk2048");
+    failed += !check_case<Elem, D, BM, BN, W, S, gen_prefix1024::Mask>(c, rng, "g:prefix1024");
+    const long long w[1] = {300};
+    failed += !check_case<Elem, D, BM, BN, W, S, gen_window_param::Mask>(c, rng, "g:window(W)", w);
+  }
+  return failed;
+}
+#endif
+
 // ---- timing --------------------------------------------------------------------------------
-template <class Mask, int D, int BM, int BN, int W, int S>
-static void time_case(const char* name, int heads, int L, bool causal) {
+// Attended pairs of an L x L problem under a mask (parallel over rows).
+template <class Mask> static double count_pairs(int L, const long long* params) {
+  const Mask m(params);
+  const unsigned nt = std::max(1u, std::min(16u, std::thread::hardware_concurrency()));
+  std::vector<double> part(nt);
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < nt; ++t)
+    pool.emplace_back([&, t] {
+      double n = 0;
+      for (int q = int(t); q < L; q += int(nt))
+        for (int k = 0; k < L; ++k) n += m.attend(q, k);
+      part[t] = n;
+    });
+  for (auto& th : pool) th.join();
+  double n = 0;
+  for (double x : part) n += x;
+  return n;
+}
+
+template <class Mask, int D, int BM, int BN, int W, int S, bool Split = false>
+static void time_case(const char* name, int heads, int L, double pairs) {
   using Shape = attnjit::sm80::FwdShape<D, BM, BN, W, S>;
   const size_t n = size_t(heads) * L * D;
   std::vector<uint16_t> h(n);
@@ -320,11 +394,11 @@ static void time_case(const char* name, int heads, int L, bool causal) {
   cudaEvent_t e0, e1;
   CUDA_CHECK(cudaEventCreate(&e0));
   CUDA_CHECK(cudaEventCreate(&e1));
-  for (int i = 0; i < 3; ++i) launch<Mask, bf16, D, BM, BN, W, S>(p);
+  for (int i = 0; i < 3; ++i) launch<Mask, bf16, D, BM, BN, W, S, Split>(p);
   std::vector<float> ms;
   for (int i = 0; i < 10; ++i) {
     CUDA_CHECK(cudaEventRecord(e0));
-    launch<Mask, bf16, D, BM, BN, W, S>(p);
+    launch<Mask, bf16, D, BM, BN, W, S, Split>(p);
     CUDA_CHECK(cudaEventRecord(e1));
     CUDA_CHECK(cudaEventSynchronize(e1));
     float t;
@@ -333,21 +407,40 @@ static void time_case(const char* name, int heads, int L, bool causal) {
   }
   std::sort(ms.begin(), ms.end());
   const double med = ms[ms.size() / 2];
-  const double pairs = causal ? double(L) * (L + 1) / 2 : double(L) * L;
   const double tflops = 4.0 * heads * pairs * D / (med * 1e-3) / 1e12;
   cudaFuncAttributes fa;
-  CUDA_CHECK(cudaFuncGetAttributes(&fa, fwd_kernel<Mask, bf16, D, BM, BN, W, S>));
-  std::printf("TIME %-6s bf16 hd%-3d H%-2d L=%d %3dx%-3d w%d s%d regs=%d smem=%dK local=%zu  "
+  CUDA_CHECK(cudaFuncGetAttributes(&fa, fwd_kernel<Mask, bf16, D, BM, BN, W, S, Split>));
+  std::printf("TIME %-12s bf16 hd%-3d H%-2d L=%d %3dx%-3d w%d s%d%s regs=%d smem=%dK local=%zu  "
               "%.3f ms  %.1f TFLOP/s\n",
-              name, D, heads, L, BM, BN, W, S, fa.numRegs, Shape::kSmemBytes / 1024,
-              size_t(fa.localSizeBytes), med, tflops);
+              name, D, heads, L, BM, BN, W, S, Split ? " split" : "", fa.numRegs,
+              Shape::kSmemBytes / 1024, size_t(fa.localSizeBytes), med, tflops);
   cudaFree(q), cudaFree(k), cudaFree(v), cudaFree(o);
 }
 
-template <int D, int BM, int BN, int W, int S> static void time_pair(int heads) {
-  time_case<devmask::FullMask, D, BM, BN, W, S>("full", heads, 16384, false);
-  time_case<devmask::CausalMask, D, BM, BN, W, S>("causal", heads, 16384, true);
+template <int D, int BM, int BN, int W, int S, bool Split = false>
+static void time_pair(int heads) {
+  const double L = 16384;
+  time_case<devmask::FullMask, D, BM, BN, W, S, Split>("full", heads, 16384, L * L);
+  time_case<devmask::CausalMask, D, BM, BN, W, S, Split>("causal", heads, 16384, L * (L + 1) / 2);
 }
+
+#ifdef HAVE_GEN_MASKS
+// The generated PEERS structs at the benchmark shape (hd128, 16 heads, 16k).
+template <int BM, int BN, int W, int S> static void time_generated() {
+  const int L = 16384;
+  const long long none[1] = {0};
+  time_case<gen_window1024::Mask, 128, BM, BN, W, S>("window1024", 16, L,
+                                                     count_pairs<gen_window1024::Mask>(L, none));
+  time_case<gen_sink4_window1024::Mask, 128, BM, BN, W, S>(
+      "sink4_w1024", 16, L, count_pairs<gen_sink4_window1024::Mask>(L, none));
+  time_case<gen_longformer::Mask, 128, BM, BN, W, S>("longformer", 16, L,
+                                                     count_pairs<gen_longformer::Mask>(L, none));
+  time_case<gen_chunk2048::Mask, 128, BM, BN, W, S>("chunk2048", 16, L,
+                                                    count_pairs<gen_chunk2048::Mask>(L, none));
+  time_case<gen_prefix1024::Mask, 128, BM, BN, W, S>("prefix1024", 16, L,
+                                                     count_pairs<gen_prefix1024::Mask>(L, none));
+}
+#endif
 
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "check";
@@ -362,17 +455,27 @@ int main(int argc, char** argv) {
     failed += check_suite<fp16, 256, 64, 64, 4, 2>(true);
     failed += check_suite<bf16, 128, 64, 64, 4, 3>(true);
     failed += check_suite<bf16, 64, 128, 128, 8, 2>(true);
+#ifdef HAVE_GEN_MASKS
+    failed += check_generated<bf16, 64, 128, 64, 4, 2>();
+    failed += check_generated<bf16, 128, 128, 128, 8, 2>();
+    failed += check_generated<fp16, 128, 128, 64, 4, 2>();
+    failed += check_generated<bf16, 256, 64, 64, 4, 2>();
+#endif
     std::printf("check: %d failed\n", failed);
   }
   if (mode == "time" || mode == "all") {
+    time_pair<128, 128, 128, 8, 2>(16); // default
+    time_pair<128, 128, 128, 8, 2, true>(16);
+    time_pair<128, 128, 128, 8, 3>(16);
     time_pair<128, 128, 64, 8, 2>(16);
-    time_pair<128, 64, 64, 4, 2>(16);
     time_pair<128, 128, 64, 4, 2>(16);
-    time_pair<128, 128, 128, 8, 2>(16);
-    time_pair<128, 128, 64, 8, 3>(16);
-    time_pair<64, 128, 64, 4, 2>(32);
-    time_pair<64, 128, 128, 8, 2>(32);
-    time_pair<256, 64, 64, 4, 2>(8);
+    time_pair<64, 128, 64, 4, 2>(32); // default
+    time_pair<64, 128, 64, 4, 2, true>(32);
+    time_pair<256, 64, 64, 4, 2>(8); // default
+    time_pair<256, 64, 64, 4, 2, true>(8);
   }
+#ifdef HAVE_GEN_MASKS
+  if (mode == "time" || mode == "all" || mode == "peers") time_generated<128, 128, 8, 2>();
+#endif
   return failed ? 1 : 0;
 }

@@ -108,3 +108,14 @@ TEST_CASE("generate_cuda: illegal configs say why") {
   c.family = "sm90";
   CHECK(check_config(c).find("sm90") != std::string::npos);
 }
+
+TEST_CASE("generate_cuda: grid_dims is one linear dimension of tiles x heads x batch") {
+  const KernelConfig c = default_config(128, "bf16"); // block_m 128
+  GridDims g = grid_dims(c, 2, 16, 16384);
+  CHECK(g.x == 128u * 16u * 2u);
+  CHECK(g.y == 1u);
+  CHECK(g.z == 1u);
+  g = grid_dims(c, 1, 3, 129); // a partial last tile counts
+  CHECK(g.x == 2u * 3u);
+  CHECK(grid_dims(c, 1, 4, 0).x == 0u);
+}

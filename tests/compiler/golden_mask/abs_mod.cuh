@@ -13,29 +13,43 @@ struct Mask {
 
   long long p_C;
   long long p_W;
-  attnjit::MaskAtom atoms[3];
-  attnjit::MaskInstr code[5];
-  short formula[5];
 
   ATTNJIT_HD explicit Mask(const long long* params) {
     p_C = params[0];
     p_W = params[1];
-    code[0] = attnjit::mask_instr(attnjit::kOpLin, 1ll, -1ll, 0);
-    code[1] = attnjit::mask_instr(attnjit::kOpConst, 0, 0, p_C);
-    code[2] = attnjit::mask_instr(attnjit::kOpMod);
-    code[3] = attnjit::mask_instr(attnjit::kOpConst, 0, 0, 1ll);
-    code[4] = attnjit::mask_instr(attnjit::kOpSub);
-    // -W <= q - k
-    atoms[0] = attnjit::linear_atom(attnjit::kCmpLe, -1ll, 1ll, -p_W);
-    // q - k <= W
-    atoms[1] = attnjit::linear_atom(attnjit::kCmpLe, 1ll, -1ll, -p_W);
-    // (q - k) % C != 1
-    atoms[2] = attnjit::general_atom(attnjit::kCmpNe, 0, 5);
-    // Postfix over atoms: -1 and, -2 or, -3 full, -4 none.
-    const short f[5] = {0, 1, -1, 2, -1};
-    for (int i = 0; i < kFormulaSize; ++i) formula[i] = f[i];
-    attnjit::finalize_mask_plan(atoms, kNumAtoms, code);
   }
+
+  // The analysis plan: numbers computed from the parameters, read by classify and key_ranges.
+  struct Plan {
+    attnjit::MaskAtom atoms[3];
+    attnjit::MaskInstr code[5];
+    short formula[5];
+
+    ATTNJIT_HD explicit Plan(const Mask& m) {
+      const long long p_C = m.p_C;
+      const long long p_W = m.p_W;
+      code[0] = attnjit::mask_instr(attnjit::kOpLin, 1ll, -1ll, 0);
+      code[1] = attnjit::mask_instr(attnjit::kOpConst, 0, 0, p_C);
+      code[2] = attnjit::mask_instr(attnjit::kOpMod);
+      code[3] = attnjit::mask_instr(attnjit::kOpConst, 0, 0, 1ll);
+      code[4] = attnjit::mask_instr(attnjit::kOpSub);
+      // -W <= q - k
+      atoms[0] = attnjit::linear_atom(attnjit::kCmpLe, -1ll, 1ll, -p_W);
+      // q - k <= W
+      atoms[1] = attnjit::linear_atom(attnjit::kCmpLe, 1ll, -1ll, -p_W);
+      // (q - k) % C != 1
+      atoms[2] = attnjit::general_atom(attnjit::kCmpNe, 0, 5);
+      // Postfix over atoms: -1 and, -2 or, -3 full, -4 none.
+      const short f[5] = {0, 1, -1, 2, -1};
+      for (int i = 0; i < kFormulaSize; ++i) formula[i] = f[i];
+      attnjit::finalize_mask_plan(atoms, kNumAtoms, code);
+    }
+
+    ATTNJIT_HD attnjit::MaskPlanView view() const {
+      attnjit::MaskPlanView v = {atoms, kNumAtoms, code, formula, kFormulaSize};
+      return v;
+    }
+  };
 
   ATTNJIT_HD bool attend(int q, int k) const {
     const int C = int(p_C);
@@ -44,15 +58,12 @@ struct Mask {
   }
 
   ATTNJIT_HD int classify(long long q0, long long q1, long long k0, long long k1) const {
-    return attnjit::classify_block<3, kCodeDepth, kFormulaDepth>(view(), q0, q1, k0, k1);
+    const Plan plan(*this);
+    return attnjit::classify_block<3, kCodeDepth, kFormulaDepth>(plan.view(), q0, q1, k0, k1);
   }
 
   ATTNJIT_HD int key_ranges(long long q0, long long q1, long long* lo, long long* hi) const {
-    return attnjit::walk_key_ranges<kFormulaDepth, kMaxRanges, kCodeDepth>(view(), q0, q1, lo, hi);
-  }
-
-  ATTNJIT_HD attnjit::MaskPlanView view() const {
-    attnjit::MaskPlanView v = {atoms, kNumAtoms, code, formula, kFormulaSize};
-    return v;
+    const Plan plan(*this);
+    return attnjit::walk_key_ranges<kFormulaDepth, kMaxRanges, kCodeDepth>(plan.view(), q0, q1, lo, hi);
   }
 };

@@ -12,19 +12,32 @@ struct Mask {
   static constexpr int kCodeDepth = 1;
 
   long long p_S;
-  attnjit::MaskAtom atoms[1];
-  attnjit::MaskInstr code[1];
-  short formula[1];
 
   ATTNJIT_HD explicit Mask(const long long* params) {
     p_S = params[0];
-    // k < S
-    atoms[0] = attnjit::linear_atom(attnjit::kCmpLe, 0, 1ll, -p_S + 1ll);
-    // Postfix over atoms: -1 and, -2 or, -3 full, -4 none.
-    const short f[1] = {0};
-    for (int i = 0; i < kFormulaSize; ++i) formula[i] = f[i];
-    attnjit::finalize_mask_plan(atoms, kNumAtoms, code);
   }
+
+  // The analysis plan: numbers computed from the parameters, read by classify and key_ranges.
+  struct Plan {
+    attnjit::MaskAtom atoms[1];
+    attnjit::MaskInstr code[1];
+    short formula[1];
+
+    ATTNJIT_HD explicit Plan(const Mask& m) {
+      const long long p_S = m.p_S;
+      // k < S
+      atoms[0] = attnjit::linear_atom(attnjit::kCmpLe, 0, 1ll, -p_S + 1ll);
+      // Postfix over atoms: -1 and, -2 or, -3 full, -4 none.
+      const short f[1] = {0};
+      for (int i = 0; i < kFormulaSize; ++i) formula[i] = f[i];
+      attnjit::finalize_mask_plan(atoms, kNumAtoms, code);
+    }
+
+    ATTNJIT_HD attnjit::MaskPlanView view() const {
+      attnjit::MaskPlanView v = {atoms, kNumAtoms, code, formula, kFormulaSize};
+      return v;
+    }
+  };
 
   ATTNJIT_HD bool attend(int q, int k) const {
     const int S = int(p_S);
@@ -32,15 +45,12 @@ struct Mask {
   }
 
   ATTNJIT_HD int classify(long long q0, long long q1, long long k0, long long k1) const {
-    return attnjit::classify_block<1, kCodeDepth, kFormulaDepth>(view(), q0, q1, k0, k1);
+    const Plan plan(*this);
+    return attnjit::classify_block<1, kCodeDepth, kFormulaDepth>(plan.view(), q0, q1, k0, k1);
   }
 
   ATTNJIT_HD int key_ranges(long long q0, long long q1, long long* lo, long long* hi) const {
-    return attnjit::walk_key_ranges<kFormulaDepth, kMaxRanges, kCodeDepth>(view(), q0, q1, lo, hi);
-  }
-
-  ATTNJIT_HD attnjit::MaskPlanView view() const {
-    attnjit::MaskPlanView v = {atoms, kNumAtoms, code, formula, kFormulaSize};
-    return v;
+    const Plan plan(*this);
+    return attnjit::walk_key_ranges<kFormulaDepth, kMaxRanges, kCodeDepth>(plan.view(), q0, q1, lo, hi);
   }
 };
