@@ -12,7 +12,10 @@
 
 #include <atomic>
 #include <cassert>
+#include <chrono>
 #include <exception>
+#include <mutex>
+#include <unordered_map>
 
 namespace attnjit {
 
@@ -128,9 +131,75 @@ Result<void> Kernel::run(const Problem& p) const {
   }
 }
 
+namespace {
+
+// The request cache: (mask text as written, options) -> kernel, in front of everything else, so
+// a program that calls compile() for a kernel it already has pays a hash lookup, not a parse.
+// Only successes are kept; the handle it returns says "memory" hit.
+class RequestCache {
+public:
+  static std::string key(std::string_view mask, const CompileOptions& o) {
+    return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", o.head_dim, int(o.dtype),
+                       int(o.backend), o.arch, o.compile_only, o.tiles.block_m, o.tiles.block_n,
+                       o.tiles.warps, o.tiles.stages, o.tiles.family, o.device, o.cache_dir, mask);
+  }
+  std::shared_ptr<KernelImpl> find(const std::string& k) {
+    std::lock_guard lock(mu_);
+    auto it = map_.find(k);
+    return it == map_.end() ? nullptr : it->second;
+  }
+  void put(const std::string& k, std::shared_ptr<KernelImpl> impl) {
+    std::lock_guard lock(mu_);
+    if (map_.size() >= kMaxEntries) map_.clear(); // bounded: a program making endless masks
+    map_.emplace(k, std::move(impl));
+  }
+
+private:
+  static constexpr size_t kMaxEntries = 4096;
+  std::mutex mu_;
+  std::unordered_map<std::string, std::shared_ptr<KernelImpl>> map_;
+};
+
+RequestCache& request_cache() {
+  static RequestCache cache;
+  return cache;
+}
+
+// A kernel handed out again from the request cache: the same compiled kernel, with an info
+// that says where it came from this time.
+class CachedKernel final : public KernelImpl {
+public:
+  CachedKernel(std::shared_ptr<KernelImpl> inner, double ms) : inner_(std::move(inner)) {
+    info_ = inner_->info();
+    info_.cache = CacheStatus::MemoryHit;
+    info_.compile_ms = ms;
+  }
+  const KernelInfo& info() const override { return info_; }
+  Result<void> run(const Problem& p) const override { return inner_->run(p); }
+
+private:
+  std::shared_ptr<KernelImpl> inner_;
+  KernelInfo info_;
+};
+
+} // namespace
+
+std::shared_ptr<KernelImpl> Kernel::impl_for_cache() const {
+  return impl_;
+}
+
 Result<Kernel> compile(std::string_view mask, const CompileOptions& options) {
   try {
-    return compile_checked(mask, options);
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::string key = RequestCache::key(mask, options);
+    if (std::shared_ptr<KernelImpl> hit = request_cache().find(key)) {
+      double ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      return Kernel(std::make_shared<CachedKernel>(std::move(hit), ms));
+    }
+    Result<Kernel> k = compile_checked(mask, options);
+    if (k) request_cache().put(key, k->impl_for_cache());
+    return k;
   } catch (const std::exception& e) {
     return Error{std::string("internal error in compile: ") + e.what()};
   } catch (...) {

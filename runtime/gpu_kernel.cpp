@@ -123,15 +123,20 @@ Result<void> GpuKernel::run(const Problem& p) const {
   if (!order) return order.error();
   fp->tile_order = *order;
 
+  // One linear grid (compiler/generate_cuda.h grid_dims): the kernel takes the tile's rank in
+  // the heaviest-first order as the slowest index, so every head's heaviest tiles start first.
+  const long long blocks = (long long)fp->num_q_tiles * p.heads * p.batch;
+  if (blocks >= (1ll << 31))
+    return Error{fmt::format("the problem needs {} blocks ({} query tiles x {} heads x {} batch); "
+                             "a launch takes at most 2^31 - 1",
+                             blocks, fp->num_q_tiles, p.heads, p.batch)};
   void* args[] = {&fp.value()};
   CUresult r =
-      d.cuLaunchKernel(*fn, unsigned(fp->num_q_tiles), unsigned(p.heads), unsigned(p.batch),
-                       unsigned(shape_.threads), 1, 1, unsigned(shape_.smem_bytes),
-                       static_cast<CUstream>(p.stream), args, nullptr);
+      d.cuLaunchKernel(*fn, unsigned(blocks), 1, 1, unsigned(shape_.threads), 1, 1,
+                       unsigned(shape_.smem_bytes), static_cast<CUstream>(p.stream), args, nullptr);
   return cuda_check(d, r,
-                    fmt::format("launching {} (grid {}x{}x{}, {} threads, {} bytes shared)",
-                                info_.canonical, fp->num_q_tiles, p.heads, p.batch, shape_.threads,
-                                shape_.smem_bytes));
+                    fmt::format("launching {} (grid {}, {} threads, {} bytes shared)",
+                                info_.canonical, blocks, shape_.threads, shape_.smem_bytes));
 }
 
 } // namespace attnjit

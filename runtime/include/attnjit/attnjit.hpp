@@ -90,6 +90,9 @@ struct KernelInfo {
 };
 
 class KernelImpl;
+class Kernel;
+struct CompileOptions;
+Result<Kernel> compile(std::string_view mask, const CompileOptions& options);
 
 // A compiled kernel. Cheap to copy (shared); safe to run from several threads at once.
 class Kernel {
@@ -103,6 +106,8 @@ public:
   bool valid() const { return impl_ != nullptr; }
 
 private:
+  friend Result<Kernel> compile(std::string_view mask, const CompileOptions& options);
+  std::shared_ptr<KernelImpl> impl_for_cache() const;
   std::shared_ptr<KernelImpl> impl_;
 };
 
