@@ -21,14 +21,14 @@ echo "test_gpu exit $?" | tee -a "$OUT/steps.log"
 tail -4 "$OUT/gpu_tests.log"
 
 log "memcheck"
-for args in "causal --seq-q 127 --seq-k 300 --heads 4 --kv-heads 2 --head-dim 64" \
-            "window(W, 0) | sink(4) --param W=33 --seq-q 17 --seq-k 1000 --head-dim 128 --dtype fp16" \
-            "global(5) | chunk(64) --seq-q 300 --seq-k 200 --head-dim 256"; do
-  eval "set -- $args"
+memcheck() { # memcheck MASK ARGS...
   timeout 120 compute-sanitizer --tool memcheck --error-exitcode 9 "$bin/attnjit" run "$@" \
     --check --iters 1 --backend gpu >> "$OUT/memcheck.log" 2>&1
-  echo "memcheck [$args] exit $?" | tee -a "$OUT/steps.log"
-done
+  echo "memcheck [$*] exit $?" | tee -a "$OUT/steps.log"
+}
+memcheck "causal" --seq-q 127 --seq-k 300 --heads 4 --kv-heads 2 --head-dim 64
+memcheck "window(W, 0) | sink(4)" --param W=33 --seq-q 17 --seq-k 1000 --head-dim 128 --dtype fp16
+memcheck "global(5) | chunk(64)" --seq-q 300 --seq-k 200 --head-dim 256
 
 log "compile latency"
 lat=$OUT/latency.jsonl

@@ -68,6 +68,11 @@ def main():
     from torch.nn.attention import SDPBackend, sdpa_kernel
     from torch.nn.attention.flex_attention import create_block_mask, flex_attention
 
+    # Every mask and shape is a new graph: past dynamo's default limit of 8 recompiles it falls
+    # back to eager FlexAttention, which would time the fallback, not the peer.
+    import torch._dynamo
+    torch._dynamo.config.cache_size_limit = 256
+    torch._dynamo.config.accumulated_cache_size_limit = 1024
     mode = None if args.flex_mode == "default" else args.flex_mode
     flex = torch.compile(flex_attention, dynamic=False, mode=mode)
     dev = "cuda"
