@@ -2,7 +2,7 @@
 
 #include "compiler/cpu/emit_exp.h"
 #include "compiler/cpu/emit_mask.h"
-#include "compiler/cpu/expand_builtins.h"
+#include "compiler/normalize.h"
 #include "compiler/cpu/kernel_abi.h"
 
 #include <llvm/IR/IRBuilder.h>
@@ -187,7 +187,9 @@ std::unique_ptr<llvm::Module> TileLowering::run() {
   seq_k_ = FIELD(seq_k, i64_);
   Value* scale = b_.CreateFPTrunc(FIELD(scale, b_.getDoubleTy()), f32_);
 #undef FIELD
-  mask_ = std::make_unique<MaskEmitter>(b_, expand_builtins(spec_.mask), spec_.params, params);
+  // normalize() expands the built-ins, so the emitter meets only arithmetic, comparisons and
+  // connectives; it is idempotent, so trees that are already normalized pass unchanged.
+  mask_ = std::make_unique<MaskEmitter>(b_, normalize(spec_.mask), spec_.params, params);
 
   // Scratch layout: see workspace_floats().
   qs_ = ws;
