@@ -5,6 +5,25 @@
 // caller's CUDA stream; on the CPU backend they are host pointers and `run` returns when done.
 // Nothing here throws: every call that can fail returns a Result holding the value or an Error
 // whose message names the problem.
+//
+// Linking: `attnjit::attnjit` (CMake) or `attnjit` (pkg-config) is the GPU path; the CUDA driver
+// (libcuda.so.1) and NVRTC are opened with dlopen on first use, so a program starts on machines
+// without them. The LLVM CPU backend is the optional `attnjit::cpu` / `attnjit-cpu`; see cpu.hpp.
+//
+// Threads: every function here may be called from many threads at once. compile() of the same
+// mask and options from N threads at once compiles once: the others wait for it and get a memory
+// hit. A Kernel is immutable and may run from many threads at once, each with its own Problem.
+// On the GPU, work is queued on the Problem's stream; ordering across streams is the caller's.
+//
+// Process-wide state, all keyed and locked: a request cache (mask text + options -> kernel), the
+// GPU module cache (one per cache directory, in front of the disk cache) and the CPU backend's
+// compiled modules. Entries live until the process ends. GPU kernels are loaded into the device's
+// primary context, pushed around each call, so the caller's current context is left as it was.
+//
+// Environment, read when used: ATTNJIT_CACHE_DIR, then XDG_CACHE_HOME (+ "/attnjit"), then HOME
+// (+ "/.cache/attnjit") choose the disk cache when CompileOptions::cache_dir is empty;
+// ATTNJIT_DEBUG=1 prints each compile stage to stderr; CUDA_HOME and CUDA_PATH add places to look
+// for NVRTC. Nothing else is global: the device and cache directory are CompileOptions fields.
 #pragma once
 
 #include <cstdint>
@@ -18,10 +37,13 @@
 
 namespace attnjit {
 
+// Element type of Q, K, V and O. The GPU takes bf16 and fp16; the CPU backend all three.
+// Accumulation is fp32 in every case.
 enum class DType : uint8_t { bf16, fp16, fp32 };
+// Auto: the GPU when one is usable, else the CPU backend when it is linked and enabled.
 enum class BackendKind : uint8_t { Auto, Gpu, Cpu };
 
-const char* dtype_name(DType t);        // "bf16", "fp16", "fp32"
+const char* dtype_name(DType t);         // "bf16", "fp16", "fp32"
 const char* backend_name(BackendKind b); // "auto", "gpu", "cpu"
 
 // Tile configuration of a GPU kernel. Zeros mean "the default for this head dim and device".
@@ -33,8 +55,10 @@ struct TileConfig {
   std::string family; // "sm80" (mma.sync) or "sm90" (wgmma); empty = default for the device
 };
 
+// What to compile for. Every field is part of the kernel's identity: the same mask with equal
+// options is a cache hit.
 struct CompileOptions {
-  int head_dim = 128;
+  int head_dim = 128; // 64, 128 or 256 on the GPU
   DType dtype = DType::bf16;
   BackendKind backend = BackendKind::Auto;
   // GPU only: target architecture ("sm_80", "sm_90a"). Empty = the current device's.
@@ -58,6 +82,8 @@ struct TensorRef {
   int64_t stride_seq = 0;
 };
 
+// One attention call: shapes, tensors, parameter values and stream. Changing any of these never
+// recompiles; only the kernel's CompileOptions and the mask's structure do.
 struct Problem {
   int batch = 1;
   int heads = 1;    // query heads
@@ -67,24 +93,28 @@ struct Problem {
   TensorRef q, k, v, o;
   float* lse = nullptr; // optional [batch, heads, seq_q] fp32, natural log; contiguous
   float scale = 0.0f;   // 0 = 1/sqrt(head_dim)
+  // Values of the mask's parameters by name ({"W", 1023}); each must be given, and no other.
   std::vector<std::pair<std::string, int64_t>> params;
   void* stream = nullptr; // CUstream on the GPU; ignored on the CPU
 };
 
+// Where compile() found the kernel: compiled by this call, already in this process, or read
+// from the disk cache (GPU).
 enum class CacheStatus : uint8_t { Miss, MemoryHit, DiskHit };
 const char* cache_status_name(CacheStatus s); // "miss", "memory", "disk"
 
+// What a compiled kernel is and where it came from.
 struct KernelInfo {
-  std::string canonical; // canonical mask text
-  std::string hash;      // structural hash of the mask
-  std::vector<std::string> params;
+  std::string canonical;           // canonical mask text
+  std::string hash;                // structural hash of the mask
+  std::vector<std::string> params; // parameter names, sorted
   BackendKind backend = BackendKind::Cpu;
   int head_dim = 0;
   DType dtype = DType::bf16;
-  std::string arch;  // GPU: "sm_90a"...; CPU: the host CPU name
-  TileConfig tiles;  // GPU only
+  std::string arch; // GPU: "sm_90a"...; CPU: the host CPU name
+  TileConfig tiles; // GPU only
   CacheStatus cache = CacheStatus::Miss;
-  double compile_ms = 0; // time spent producing this kernel (0 on a memory hit)
+  double compile_ms = 0;  // time this compile() took to produce it (a memory hit: the lookup)
   std::string cache_key;  // GPU: hex key of the module cache entry
   std::string cache_path; // GPU: path of the disk cache entry
 };
@@ -111,11 +141,13 @@ private:
   std::shared_ptr<KernelImpl> impl_;
 };
 
-// Parses, checks and compiles `mask`. Errors carry the rendered diagnostics (with caret) or the
-// compiler log.
+// Parses, checks and compiles `mask`, or returns the cached kernel (see KernelInfo::cache).
+// Thread-safe; concurrent requests for the same kernel compile it once. Errors carry the rendered
+// diagnostics (with caret) or the compiler log.
 Result<Kernel> compile(std::string_view mask, const CompileOptions& options = {});
 
-// What is available on this machine: "gpu: NVIDIA H200 (sm_90a)" or why not ("no GPU: ...").
+// What is available on this machine: device 0's name and arch, or why there is no GPU backend
+// ("no GPU: libcuda.so.1 not found"); whether the CPU backend is enabled in this program.
 struct SystemInfo {
   bool gpu_available = false;
   std::string gpu_name;
