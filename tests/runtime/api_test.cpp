@@ -118,7 +118,8 @@ TEST_CASE("api: compile_only with an explicit arch, then memory hit", "[api][nvr
   auto again = compile("causal & window(W, 0)", compile_only(dir.path()));
   REQUIRE(again.ok());
   CHECK(again->info().cache == CacheStatus::MemoryHit);
-  CHECK(again->info().compile_ms == 0);
+  // A memory hit reports the time of the lookup itself: microseconds, not a compile.
+  CHECK(again->info().compile_ms < 1.0);
   CHECK(again->info().cache_key == info.cache_key);
 }
 
