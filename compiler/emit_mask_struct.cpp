@@ -237,14 +237,13 @@ std::string emit_mask_struct(const MaskProgram& program) {
   o << "  ATTNJIT_HD int classify(long long q0, long long q1, long long k0, long long k1) const {\n"
     << "    const Plan plan(*this);\n"
     << "    return attnjit::classify_block<" << std::max(num_atoms, 1)
-    << ", kCodeDepth, kFormulaDepth>(plan.view(), q0, q1, k0, k1);\n"
+    << ", kCodeDepth, kFormulaDepth, kFormulaSize>(plan.view(), q0, q1, k0, k1);\n"
     << "  }\n\n"
     << "  ATTNJIT_HD int key_ranges(long long q0, long long q1, long long* lo, long long* hi) "
        "const {\n"
     << "    const Plan plan(*this);\n"
-    << "    return attnjit::walk_key_ranges<kFormulaDepth, kMaxRanges, kCodeDepth>(plan.view(), "
-       "q0, "
-       "q1, lo, hi);\n"
+    << "    return attnjit::walk_key_ranges<kFormulaDepth, kMaxRanges, kCodeDepth, "
+       "kFormulaSize>(plan.view(), q0, q1, lo, hi);\n"
     << "  }\n"
     << "};\n";
   return o.str();

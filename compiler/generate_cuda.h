@@ -11,7 +11,7 @@
 namespace attnjit {
 
 // Version of the generated source; part of the banner, so it reaches the module cache key.
-constexpr int kGenerateCudaVersion = 2;
+constexpr int kGenerateCudaVersion = 3;
 
 struct KernelConfig {
   int head_dim = 128;

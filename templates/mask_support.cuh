@@ -15,6 +15,19 @@
 #endif
 #endif
 
+// The plan interpreters below loop over atoms and formula entries up to compile-time bounds. On
+// the device the generated struct passes its exact sizes and the loops are unrolled: the plan's
+// tables are then indexed by constants, so they fold into registers and constants instead of a
+// local-memory frame that every walk-list fill would write and reread. The host passes the
+// largest bounds and keeps the loops rolled.
+#ifndef ATTNJIT_UNROLL
+#if defined(__CUDA_ARCH__)
+#define ATTNJIT_UNROLL _Pragma("unroll")
+#else
+#define ATTNJIT_UNROLL
+#endif
+#endif
+
 namespace attnjit {
 
 // ---- Floor division and remainder (Python's // and %), divisor > 0 assumed by the language.
@@ -271,6 +284,7 @@ struct MaskPlanView {
 
 // Derives each atom's kind from its numbers. Both sides call it after filling a plan.
 ATTNJIT_HD inline void finalize_mask_plan(MaskAtom* atoms, int num_atoms, const MaskInstr* code) {
+  ATTNJIT_UNROLL
   for (int i = 0; i < num_atoms; ++i) {
     MaskAtom& at = atoms[i];
     if (at.code_begin == at.code_end) {
@@ -334,6 +348,7 @@ ATTNJIT_HD inline Interval eval_program(const MaskInstr* code, int begin, int en
                                         const EvalDomain& dom) {
   Interval st[Stack];
   int sp = 0;
+  ATTNJIT_UNROLL
   for (int i = begin; i < end; ++i) {
     const MaskInstr& in = code[i];
     if (in.op == kOpConst) {
@@ -432,12 +447,17 @@ ATTNJIT_HD inline void sort_unique(long long* v, int& n) {
   n = m;
 }
 
-// Three-valued value of the formula given each atom's value.
-template <int Stack = kMaskMaxStack>
+// Largest formula length the host's loops allow (a bound only, never an array size).
+constexpr int kMaskMaxFormula = 1 << 20;
+
+// Three-valued value of the formula given each atom's value. Form bounds the formula length.
+template <int Stack = kMaskMaxStack, int Form = kMaskMaxFormula>
 ATTNJIT_HD inline int eval_formula3(const MaskPlanView& p, const unsigned char* val) {
   unsigned char st[Stack];
   int sp = 0;
-  for (int i = 0; i < p.num_formula; ++i) {
+  ATTNJIT_UNROLL
+  for (int i = 0; i < Form; ++i) {
+    if (i >= p.num_formula) break;
     const short f = p.formula[i];
     if (f >= 0)
       st[sp++] = val[f];
@@ -456,7 +476,7 @@ ATTNJIT_HD inline int eval_formula3(const MaskPlanView& p, const unsigned char* 
 // Classifies one piece of a block, in which every q-only and k-only linear atom is constant.
 // The t-dependent atoms are exact per segment of t = k - q; every t in [k0 - q1, k1 - q0] occurs
 // in the piece, so a mix of FULL and EMPTY segments is a true PARTIAL.
-template <int Atoms, int CodeStack, int FormStack>
+template <int Atoms, int CodeStack, int FormStack, int Form>
 ATTNJIT_HD inline int classify_piece(const MaskPlanView& p, long long q0, long long q1,
                                      long long k0, long long k1) {
   unsigned char val[Atoms];
@@ -465,7 +485,9 @@ ATTNJIT_HD inline int classify_piece(const MaskPlanView& p, long long q0, long l
   long long pts[2 * Atoms + 2];
   int n = 0;
   pts[n++] = t0;
-  for (int i = 0; i < p.num_atoms; ++i) {
+  ATTNJIT_UNROLL
+  for (int i = 0; i < Atoms; ++i) {
+    if (i >= p.num_atoms) break;
     const MaskAtom& at = p.atoms[i];
     switch (at.kind) {
     case kAtomT:
@@ -486,7 +508,9 @@ ATTNJIT_HD inline int classify_piece(const MaskPlanView& p, long long q0, long l
   for (int s = 0; s < n; ++s) {
     const long long lo = pts[s], hi = s + 1 < n ? pts[s + 1] - 1 : t1;
     EvalDomain seg = {q0, q1, k0, k1, true, lo, hi};
-    for (int i = 0; i < p.num_atoms; ++i) {
+    ATTNJIT_UNROLL
+    for (int i = 0; i < Atoms; ++i) {
+      if (i >= p.num_atoms) break;
       const MaskAtom& at = p.atoms[i];
       if (at.kind == kAtomT) {
         const long long x0 = sat_mul(at.b, lo), x1 = sat_mul(at.b, hi);
@@ -497,7 +521,7 @@ ATTNJIT_HD inline int classify_piece(const MaskPlanView& p, long long q0, long l
             eval_program<CodeStack>(p.code, at.code_begin, at.code_end, seg), at.op);
       }
     }
-    const int r = eval_formula3<FormStack>(p, val);
+    const int r = eval_formula3<FormStack, Form>(p, val);
     if (r == kMaskPartial || (result >= 0 && r != result)) return kMaskPartial;
     result = r;
   }
@@ -509,7 +533,8 @@ ATTNJIT_HD inline int classify_piece(const MaskPlanView& p, long long q0, long l
 // atoms' per-piece values (every built-in and the masks of shared/PEERS.md).
 // Atoms, CodeStack and FormStack bound the plan's atom count, program depth and formula depth:
 // the generated struct passes its own (small local arrays), the host the largest.
-template <int Atoms = kMaskMaxAtoms, int CodeStack = kMaskMaxStack, int FormStack = kMaskMaxStack>
+template <int Atoms = kMaskMaxAtoms, int CodeStack = kMaskMaxStack, int FormStack = kMaskMaxStack,
+          int Form = kMaskMaxFormula>
 ATTNJIT_HD inline int classify_block(const MaskPlanView& p, long long q0, long long q1,
                                      long long k0, long long k1) {
   if (q0 > q1 || k0 > k1) return kMaskEmpty;
@@ -519,7 +544,9 @@ ATTNJIT_HD inline int classify_block(const MaskPlanView& p, long long q0, long l
   int nq = 0, nk = 0;
   qs[nq++] = q0;
   ks[nk++] = k0;
-  for (int i = 0; i < p.num_atoms; ++i) {
+  ATTNJIT_UNROLL
+  for (int i = 0; i < Atoms; ++i) {
+    if (i >= p.num_atoms) break;
     const MaskAtom& at = p.atoms[i];
     if (at.kind == kAtomQ) linear_thresholds(at.a, at.c, at.op, q0, q1, qs, nq);
     if (at.kind == kAtomK) linear_thresholds(at.b, at.c, at.op, k0, k1, ks, nk);
@@ -531,7 +558,7 @@ ATTNJIT_HD inline int classify_block(const MaskPlanView& p, long long q0, long l
     const long long a0 = qs[i], a1 = i + 1 < nq ? qs[i + 1] - 1 : q1;
     for (int j = 0; j < nk; ++j) {
       const long long b0 = ks[j], b1 = j + 1 < nk ? ks[j + 1] - 1 : k1;
-      const int r = classify_piece<Atoms, CodeStack, FormStack>(p, a0, a1, b0, b1);
+      const int r = classify_piece<Atoms, CodeStack, FormStack, Form>(p, a0, a1, b0, b1);
       if (r == kMaskPartial || (result >= 0 && r != result)) return kMaskPartial;
       result = r;
     }
@@ -592,7 +619,7 @@ ATTNJIT_HD inline IntervalList<Cap> atom_key_set(const MaskPlanView& p, const Ma
 // The walk set of query positions [q0, q1]: a sorted union of key intervals holding every key
 // that some query of the tile attends. Not clipped to the sequence; kMaskInf means unbounded.
 // Depth is the formula's stack depth, Cap the interval capacity (both fixed per mask).
-template <int Depth, int Cap, int CodeStack = kMaskMaxStack>
+template <int Depth, int Cap, int CodeStack = kMaskMaxStack, int Form = kMaskMaxFormula>
 ATTNJIT_HD inline int walk_key_ranges(const MaskPlanView& p, long long q0, long long q1,
                                       long long* lo, long long* hi) {
   typedef IntervalList<Cap> List;
@@ -600,7 +627,9 @@ ATTNJIT_HD inline int walk_key_ranges(const MaskPlanView& p, long long q0, long 
   int sp = 0;
   List result = List::all();
   bool ok = p.num_atoms <= kMaskMaxAtoms;
-  for (int i = 0; ok && i < p.num_formula; ++i) {
+  ATTNJIT_UNROLL
+  for (int i = 0; i < Form; ++i) {
+    if (!ok || i >= p.num_formula) break;
     const short f = p.formula[i];
     if (f >= 0 || f == kFormTrue || f == kFormFalse) {
       if (sp == Depth) {

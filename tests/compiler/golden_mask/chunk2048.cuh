@@ -55,11 +55,11 @@ struct Mask {
 
   ATTNJIT_HD int classify(long long q0, long long q1, long long k0, long long k1) const {
     const Plan plan(*this);
-    return attnjit::classify_block<2, kCodeDepth, kFormulaDepth>(plan.view(), q0, q1, k0, k1);
+    return attnjit::classify_block<2, kCodeDepth, kFormulaDepth, kFormulaSize>(plan.view(), q0, q1, k0, k1);
   }
 
   ATTNJIT_HD int key_ranges(long long q0, long long q1, long long* lo, long long* hi) const {
     const Plan plan(*this);
-    return attnjit::walk_key_ranges<kFormulaDepth, kMaxRanges, kCodeDepth>(plan.view(), q0, q1, lo, hi);
+    return attnjit::walk_key_ranges<kFormulaDepth, kMaxRanges, kCodeDepth, kFormulaSize>(plan.view(), q0, q1, lo, hi);
   }
 };
