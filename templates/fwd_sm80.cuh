@@ -252,16 +252,9 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
       walk.r = 0;
       walk.t = m > 0 ? walk.tile_lo[0] : 0;
     }
-    __syncwarp();
-    fill_walk<Mask, BlockN>(walk, mask, q0, q1, p.seq_k, 0, lane);
-    __syncwarp();
-    fill_walk<Mask, BlockN>(walk, mask, q0, q1, p.seq_k, kWalkCap, lane);
   }
-  __syncthreads(); // walk list visible
-
   auto entry = [&](int i) { return walk.entry[i % (2 * kWalkCap)]; };
-  auto issue = [&](int slot, int i) {
-    const int e = entry(i);
+  auto issue_tile = [&](int slot, int e) {
     const int k0 = (e >> 1) * BlockN;
     const int valid = min(BlockN, p.seq_k - k0);
     if (e >= 0)
@@ -276,8 +269,40 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
                                            p.v_stride_s, valid, tid);
     cp_async_commit();
   };
+  auto issue = [&](int slot, int i) { issue_tile(slot, entry(i)); };
+
+  // The merged ranges are visible: every warp starts the K/V loads of the first tiles of the
+  // first range while warp 0 classifies, so the first load's latency hides behind the
+  // classifier. They are the first walked tiles unless the classifier drops one as EMPTY (key
+  // ranges are exact for the common masks); that is checked once the list exists.
+  __syncthreads();
+  const int first_lo = walk.count > 0 ? walk.tile_lo[0] : 0;
+  const int first_hi = walk.count > 0 ? walk.tile_hi[0] : -1;
+  // Entry-shaped guesses (tile * 2; the PARTIAL bit does not change what is loaded).
+  auto guess = [&](int s) { return first_lo + s <= first_hi ? (first_lo + s) * 2 : -1; };
 #pragma unroll
-  for (int s = 0; s < Stages - 1; ++s) issue(s, s);
+  for (int s = 0; s < Stages - 1; ++s) issue_tile(s, guess(s));
+
+  if (warp == 0) {
+    fill_walk<Mask, BlockN>(walk, mask, q0, q1, p.seq_k, 0, lane);
+    __syncwarp();
+    fill_walk<Mask, BlockN>(walk, mask, q0, q1, p.seq_k, kWalkCap, lane);
+  }
+  __syncthreads(); // walk list visible
+
+  bool guessed = true;
+#pragma unroll
+  for (int s = 0; s < Stages - 1; ++s) {
+    const int e = entry(s);
+    guessed = guessed && (e < 0 ? -1 : e & ~1) == guess(s);
+  }
+  if (!guessed) {
+    // A wrong guess: each thread lets its own copies land before rewriting the same bytes
+    // (cp.async writes of one thread to one address are not ordered), then loads the real ones.
+    cp_async_wait<0>();
+#pragma unroll
+    for (int s = 0; s < Stages - 1; ++s) issue(s, s);
+  }
 
   // Thread (g, t) of the warp holds rows g and g + 8 of each 16-row tile, columns 2t, 2t + 1
   // of each 8-column tile (the mma accumulator layout).
