@@ -284,9 +284,13 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
   for (int s = 0; s < Stages - 1; ++s) issue_tile(s, guess(s));
 
   if (warp == 0) {
-    fill_walk<Mask, BlockN>(walk, mask, q0, q1, p.seq_k, 0, lane);
-    __syncwarp();
-    fill_walk<Mask, BlockN>(walk, mask, q0, q1, p.seq_k, kWalkCap, lane);
+    // Both chunks from one call site, kept rolled: the classifier is the kernel's largest piece
+    // of code and NVRTC's time grows with each inlined copy.
+#pragma unroll 1
+    for (int c = 0; c < 2; ++c) {
+      fill_walk<Mask, BlockN>(walk, mask, q0, q1, p.seq_k, c * kWalkCap, lane);
+      __syncwarp();
+    }
   }
   __syncthreads(); // walk list visible
 
