@@ -32,8 +32,8 @@ struct FwdParams {
   int64_t o_stride_b, o_stride_h, o_stride_s;
 
   int32_t batch;
-  int32_t heads;     // query heads
-  int32_t kv_group;  // heads / kv_heads: query heads that share one key/value head
+  int32_t heads;    // query heads
+  int32_t kv_group; // heads / kv_heads: query heads that share one key/value head
   int32_t seq_q;
   int32_t seq_k;
   int32_t num_q_tiles; // ceil(seq_q / block_m)

@@ -81,28 +81,41 @@ struct AnyMask {
 
   __host__ __device__ bool attend(int q, int k) const {
     switch (kind) {
-    case 0: return true;
-    case 1: return k <= q;
-    case 2: return q - a <= k && k <= q + b;
-    case 3: return k <= q && (k >= q - a || k < b);
-    case 4: return k <= q && floordiv(q, a) == floordiv(k, a);
-    case 5: return k < a || q < a;
-    default: return false;
+    case 0:
+      return true;
+    case 1:
+      return k <= q;
+    case 2:
+      return q - a <= k && k <= q + b;
+    case 3:
+      return k <= q && (k >= q - a || k < b);
+    case 4:
+      return k <= q && floordiv(q, a) == floordiv(k, a);
+    case 5:
+      return k < a || q < a;
+    default:
+      return false;
     }
   }
   __host__ __device__ int classify(long long q0, long long q1, long long k0, long long k1) const {
     switch (kind) {
-    case 0: return kFull;
-    case 1: return causal3(q0, q1, k0, k1);
-    case 2: return window3(a, b, q0, q1, k0, k1);
+    case 0:
+      return kFull;
+    case 1:
+      return causal3(q0, q1, k0, k1);
+    case 2:
+      return window3(a, b, q0, q1, k0, k1);
     case 3:
       return and3(causal3(q0, q1, k0, k1), or3(window3(a, 0, q0, q1, k0, k1), sink3(b, k0, k1)));
     case 4: {
       const long long c0 = floordiv(q0, a), c1 = floordiv(q1, a);
       int ch;
-      if (k1 < c0 * a || k0 > (c1 + 1) * a - 1) ch = kEmpty;
-      else if (c0 == c1 && k0 >= c0 * a && k1 <= (c0 + 1) * a - 1) ch = kFull;
-      else ch = kPartial;
+      if (k1 < c0 * a || k0 > (c1 + 1) * a - 1)
+        ch = kEmpty;
+      else if (c0 == c1 && k0 >= c0 * a && k1 <= (c0 + 1) * a - 1)
+        ch = kFull;
+      else
+        ch = kPartial;
       return and3(causal3(q0, q1, k0, k1), ch);
     }
     case 5: {
@@ -110,15 +123,25 @@ struct AnyMask {
       if (k0 >= a && q0 >= a) return kEmpty;
       return kPartial;
     }
-    default: return kEmpty;
+    default:
+      return kEmpty;
     }
   }
   __host__ __device__ int key_ranges(long long q0, long long q1, long long* lo,
                                      long long* hi) const {
     switch (kind) {
-    case 0: lo[0] = 0; hi[0] = kBig; return 1;
-    case 1: lo[0] = 0; hi[0] = q1; return 1;
-    case 2: lo[0] = q0 - a; hi[0] = q1 + b; return 1;
+    case 0:
+      lo[0] = 0;
+      hi[0] = kBig;
+      return 1;
+    case 1:
+      lo[0] = 0;
+      hi[0] = q1;
+      return 1;
+    case 2:
+      lo[0] = q0 - a;
+      hi[0] = q1 + b;
+      return 1;
     case 3: {
       const long long s_hi = b - 1 < q1 ? b - 1 : q1;
       if (b <= 0 || s_hi + 1 >= q0 - a) {
@@ -126,16 +149,22 @@ struct AnyMask {
         hi[0] = q1;
         return 1;
       }
-      lo[0] = 0; hi[0] = s_hi;
-      lo[1] = q0 - a; hi[1] = q1;
+      lo[0] = 0;
+      hi[0] = s_hi;
+      lo[1] = q0 - a;
+      hi[1] = q1;
       return 2;
     }
-    case 4: lo[0] = floordiv(q0, a) * a; hi[0] = q1; return 1;
+    case 4:
+      lo[0] = floordiv(q0, a) * a;
+      hi[0] = q1;
+      return 1;
     case 5:
       lo[0] = 0;
       hi[0] = q0 < a ? kBig : a - 1;
       return 1;
-    default: return 0;
+    default:
+      return 0;
     }
   }
 };

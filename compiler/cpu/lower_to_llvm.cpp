@@ -2,8 +2,8 @@
 
 #include "compiler/cpu/emit_exp.h"
 #include "compiler/cpu/emit_mask.h"
-#include "compiler/normalize.h"
 #include "compiler/cpu/kernel_abi.h"
+#include "compiler/normalize.h"
 
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Intrinsics.h>
