@@ -342,6 +342,41 @@ ATTNJIT_HD inline Interval interval_mod(Interval x, Interval d) {
   return make_interval(0, d.hi - 1);
 }
 
+// One interval-program step, shared by eval_program and the straight-line code that
+// emit_mask_struct generates (which resolves the program's stack at generation time).
+ATTNJIT_HD inline Interval t_linear_range(long long b, long long c, long long t0, long long t1) {
+  const long long x0 = sat_mul(b, t0), x1 = sat_mul(b, t1);
+  return make_interval(sat_add(lmin(x0, x1), c), sat_add(lmax(x0, x1), c));
+}
+
+ATTNJIT_HD inline Interval interval_unary(unsigned char op, Interval x) {
+  const Interval r = make_interval(-x.hi, -x.lo);
+  if (op != kOpAbs) return r;
+  return x.lo >= 0 ? x : (x.hi <= 0 ? r : make_interval(0, lmax(-x.lo, x.hi)));
+}
+
+ATTNJIT_HD inline Interval interval_binary(unsigned char op, Interval x, Interval y) {
+  switch (op) {
+  case kOpAdd:
+    return make_interval(sat_add(x.lo, y.lo), sat_add(x.hi, y.hi));
+  case kOpSub:
+    return make_interval(sat_add(x.lo, -y.hi), sat_add(x.hi, -y.lo));
+  case kOpMul: {
+    const long long p0 = sat_mul(x.lo, y.lo), p1 = sat_mul(x.lo, y.hi);
+    const long long p2 = sat_mul(x.hi, y.lo), p3 = sat_mul(x.hi, y.hi);
+    return make_interval(lmin(lmin(p0, p1), lmin(p2, p3)), lmax(lmax(p0, p1), lmax(p2, p3)));
+  }
+  case kOpDiv:
+    return interval_div(x, y);
+  case kOpMod:
+    return interval_mod(x, y);
+  case kOpMin:
+    return make_interval(lmin(x.lo, y.lo), lmin(x.hi, y.hi));
+  default:
+    return make_interval(lmax(x.lo, y.lo), lmax(x.hi, y.hi));
+  }
+}
+
 // Stack is the program's depth bound (the generated struct passes its own, the host the most).
 template <int Stack = kMaskMaxStack>
 ATTNJIT_HD inline Interval eval_program(const MaskInstr* code, int begin, int end,
@@ -356,52 +391,16 @@ ATTNJIT_HD inline Interval eval_program(const MaskInstr* code, int begin, int en
       continue;
     }
     if (in.op == kOpLin) {
-      if (dom.t_mode) {
-        const long long x0 = sat_mul(in.b, dom.t0), x1 = sat_mul(in.b, dom.t1);
-        st[sp++] = make_interval(sat_add(lmin(x0, x1), in.c), sat_add(lmax(x0, x1), in.c));
-      } else {
-        st[sp++] = linear_range(in.a, in.b, in.c, dom.q0, dom.q1, dom.k0, dom.k1);
-      }
+      st[sp++] = dom.t_mode ? t_linear_range(in.b, in.c, dom.t0, dom.t1)
+                            : linear_range(in.a, in.b, in.c, dom.q0, dom.q1, dom.k0, dom.k1);
       continue;
     }
     if (in.op == kOpNeg || in.op == kOpAbs) {
-      Interval x = st[sp - 1];
-      Interval r = make_interval(-x.hi, -x.lo);
-      if (in.op == kOpAbs)
-        r = x.lo >= 0 ? x : (x.hi <= 0 ? r : make_interval(0, lmax(-x.lo, x.hi)));
-      st[sp - 1] = r;
+      st[sp - 1] = interval_unary(in.op, st[sp - 1]);
       continue;
     }
     const Interval y = st[--sp];
-    const Interval x = st[sp - 1];
-    Interval r;
-    switch (in.op) {
-    case kOpAdd:
-      r = make_interval(sat_add(x.lo, y.lo), sat_add(x.hi, y.hi));
-      break;
-    case kOpSub:
-      r = make_interval(sat_add(x.lo, -y.hi), sat_add(x.hi, -y.lo));
-      break;
-    case kOpMul: {
-      const long long p0 = sat_mul(x.lo, y.lo), p1 = sat_mul(x.lo, y.hi);
-      const long long p2 = sat_mul(x.hi, y.lo), p3 = sat_mul(x.hi, y.hi);
-      r = make_interval(lmin(lmin(p0, p1), lmin(p2, p3)), lmax(lmax(p0, p1), lmax(p2, p3)));
-      break;
-    }
-    case kOpDiv:
-      r = interval_div(x, y);
-      break;
-    case kOpMod:
-      r = interval_mod(x, y);
-      break;
-    case kOpMin:
-      r = make_interval(lmin(x.lo, y.lo), lmin(x.hi, y.hi));
-      break;
-    default:
-      r = make_interval(lmax(x.lo, y.lo), lmax(x.hi, y.hi));
-      break;
-    }
-    st[sp - 1] = r;
+    st[sp - 1] = interval_binary(in.op, st[sp - 1], y);
   }
   return st[0];
 }
@@ -414,24 +413,46 @@ ATTNJIT_HD inline int compare_range(Interval d, unsigned char op) {
   return op == kCmpEq ? eq : tv_not(eq);
 }
 
+// The points in (lo, hi] where `s*x + c op 0` (s != 0) changes truth: at most two, p0 and p1,
+// each with its validity flag.
+ATTNJIT_HD inline void linear_cuts(long long s, long long c, unsigned char op, long long lo,
+                                   long long hi, long long& p0, bool& v0, long long& p1, bool& v1) {
+  v0 = v1 = false;
+  p0 = p1 = 0;
+  if (op == kCmpLe) {
+    // s > 0: true up to floor(-c / s). s < 0: |s|*x >= c, true from ceil(c / |s|).
+    p0 = s > 0 ? sat_add(floor_div(-c, s), 1) : ceil_div(c, -s);
+    v0 = p0 > lo && p0 <= hi;
+    return;
+  }
+  // s*x == -c at one point, when it divides.
+  const long long num = s > 0 ? -c : c, den = s > 0 ? s : -s;
+  if (floor_mod(num, den) != 0) return;
+  p0 = num / den;
+  p1 = sat_add(num / den, 1);
+  v0 = p0 > lo && p0 <= hi;
+  v1 = p1 > lo && p1 <= hi;
+}
+
 // Points in (lo, hi] where `s*x + c op 0` (s != 0) changes truth, appended to pts.
 ATTNJIT_HD inline void linear_thresholds(long long s, long long c, unsigned char op, long long lo,
                                          long long hi, long long* pts, int& n) {
-  long long cand[2];
-  int m = 0;
-  if (op == kCmpLe) {
-    // s > 0: true up to floor(-c / s). s < 0: |s|*x >= c, true from ceil(c / |s|).
-    cand[m++] = s > 0 ? sat_add(floor_div(-c, s), 1) : ceil_div(c, -s);
-  } else {
-    // s*x == -c at one point, when it divides.
-    const long long num = s > 0 ? -c : c, den = s > 0 ? s : -s;
-    if (floor_mod(num, den) == 0) {
-      cand[m++] = num / den;
-      cand[m++] = sat_add(num / den, 1);
-    }
-  }
-  for (int i = 0; i < m; ++i)
-    if (cand[i] > lo && cand[i] <= hi) pts[n++] = cand[i];
+  long long p0, p1;
+  bool v0, v1;
+  linear_cuts(s, c, op, lo, hi, p0, v0, p1, v1);
+  if (v0) pts[n++] = p0;
+  if (v1) pts[n++] = p1;
+}
+
+// The last position of the piece that starts at cut c, given another cut cj (valid when vj):
+// straight-line code takes the nearest later cut this way instead of sorting.
+ATTNJIT_HD inline long long cut_end(long long end, long long c, long long cj, bool vj) {
+  return vj && cj > c && cj - 1 < end ? cj - 1 : end;
+}
+
+// Folds one piece's value into a block's: equal values stay, any mix is PARTIAL (-1: none yet).
+ATTNJIT_HD inline int tv_combine(int acc, int v) {
+  return acc < 0 ? v : (acc == v ? acc : kMaskPartial);
 }
 
 ATTNJIT_HD inline void sort_unique(long long* v, int& n) {
@@ -649,6 +670,93 @@ ATTNJIT_HD inline int walk_key_ranges(const MaskPlanView& p, long long q0, long 
     hi[i] = result.v[i].hi;
   }
   return result.n;
+}
+
+// ---- Straight-line key ranges (emit_mask_struct): intervals as loose items (lo > hi empty),
+// combined pairwise, sorted and merged once at the end into the canonical list.
+
+ATTNJIT_HD inline Interval item_and(Interval a, Interval b) {
+  return make_interval(lmax(a.lo, b.lo), lmin(a.hi, b.hi));
+}
+
+// Orders two items by start, empty ones last.
+ATTNJIT_HD inline void item_order(Interval& a, Interval& b) {
+  const bool ea = a.lo > a.hi, eb = b.lo > b.hi;
+  if ((ea && !eb) || (!ea && !eb && b.lo < a.lo)) {
+    const Interval t = a;
+    a = b;
+    b = t;
+  }
+}
+
+// The key set of a linear atom `a*q + b*k + c op 0` over queries [q0, q1], as atom_key_set
+// computes it: x, and y (empty unless op is kCmpNe without q).
+ATTNJIT_HD inline void linear_key_items(unsigned char op, long long a, long long b, long long c,
+                                        long long q0, long long q1, Interval& x, Interval& y) {
+  y = make_interval(1, 0);
+  x = make_interval(-kMaskInf, kMaskInf);
+  if (b == 0) {
+    if (compare_range(linear_range(a, 0, c, q0, q1, 0, 0), op) == kMaskEmpty)
+      x = make_interval(1, 0);
+    return;
+  }
+  const long long qa0 = sat_mul(a, q0), qa1 = sat_mul(a, q1);
+  const long long x0 = sat_add(-lmax(qa0, qa1), -c), x1 = sat_add(-lmin(qa0, qa1), -c);
+  long long bb = b, lo = x0, hi = x1;
+  if (bb < 0) {
+    bb = -bb;
+    lo = -x1;
+    hi = -x0;
+  }
+  if (op == kCmpLe) {
+    x = b > 0 ? make_interval(-kMaskInf, floor_div(x1, bb))
+              : make_interval(ceil_div(lo, bb), kMaskInf);
+    return;
+  }
+  if (op == kCmpEq) {
+    x = make_interval(ceil_div(lo, bb), floor_div(hi, bb));
+    return;
+  }
+  if (a != 0 || floor_mod(lo, bb) != 0) return;
+  x = make_interval(-kMaskInf, lo / bb - 1);
+  y = make_interval(lo / bb + 1, kMaskInf);
+}
+
+// The key set of `sign * (floor((k + e) / div) - H(q)) op 0` with H's range h over the tile.
+ATTNJIT_HD inline Interval kdiv_key_item(unsigned char op, int sign, long long div, long long e,
+                                         Interval h) {
+  if (div <= 0 || op == kCmpNe) return make_interval(-kMaskInf, kMaskInf);
+  long long lo = -kMaskInf, hi = kMaskInf;
+  if (op == kCmpEq || sign > 0) hi = sat_add(sat_add(sat_mul(sat_add(h.hi, 1), div), -1), -e);
+  if (op == kCmpEq || sign < 0) lo = sat_add(sat_mul(h.lo, div), -e);
+  return make_interval(lo, hi);
+}
+
+// Appends item x (in start order) to the canonical output, merging what touches the open one.
+ATTNJIT_HD inline void item_emit(Interval x, Interval& cur, bool& open, long long* lo,
+                                 long long* hi, int& n) {
+  if (x.lo > x.hi) return;
+  if (open && x.lo <= cur.hi + 1) {
+    if (x.hi > cur.hi) cur.hi = x.hi;
+    return;
+  }
+  if (open) {
+    lo[n] = cur.lo;
+    hi[n] = cur.hi;
+    ++n;
+  }
+  cur = x;
+  open = true;
+}
+
+ATTNJIT_HD inline int item_close(const Interval& cur, bool open, long long* lo, long long* hi,
+                                 int n) {
+  if (open) {
+    lo[n] = cur.lo;
+    hi[n] = cur.hi;
+    ++n;
+  }
+  return n;
 }
 
 } // namespace attnjit

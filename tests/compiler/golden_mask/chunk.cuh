@@ -1,6 +1,9 @@
 // The mask as a struct (attnjit emit_mask_struct). Include templates/mask_support.cuh first.
 //   mask:       chunk(C)
 //   normalized: q / C == k / C
+// classify / key_ranges: straight-line code (every atom's kind fixed by literal coefficients;
+// interval items within the walk-set bound). Masks with run-time coefficients, more
+// pieces or more items than that use the analysis-plan interpreter instead.
 struct Mask {
   static constexpr int kNumParams = 1;
   static constexpr int kMaxRanges = 1;
@@ -17,50 +20,47 @@ struct Mask {
     p_C = params[0];
   }
 
-  // The analysis plan: numbers computed from the parameters, read by classify and key_ranges.
-  struct Plan {
-    attnjit::MaskAtom atoms[1];
-    attnjit::MaskInstr code[10];
-    short formula[1];
-
-    ATTNJIT_HD explicit Plan(const Mask& m) {
-      const long long p_C = m.p_C;
-      code[0] = attnjit::mask_instr(attnjit::kOpLin, 1ll, 0, 0);
-      code[1] = attnjit::mask_instr(attnjit::kOpConst, 0, 0, p_C);
-      code[2] = attnjit::mask_instr(attnjit::kOpDiv);
-      code[3] = attnjit::mask_instr(attnjit::kOpLin, 0, 1ll, 0);
-      code[4] = attnjit::mask_instr(attnjit::kOpConst, 0, 0, p_C);
-      code[5] = attnjit::mask_instr(attnjit::kOpDiv);
-      code[6] = attnjit::mask_instr(attnjit::kOpSub);
-      code[7] = attnjit::mask_instr(attnjit::kOpLin, 1ll, 0, 0);
-      code[8] = attnjit::mask_instr(attnjit::kOpConst, 0, 0, p_C);
-      code[9] = attnjit::mask_instr(attnjit::kOpDiv);
-      // q / C == k / C
-      atoms[0] = attnjit::with_kdiv(attnjit::general_atom(attnjit::kCmpEq, 0, 7), -1, 7, 10, p_C, 0);
-      // Postfix over atoms: -1 and, -2 or, -3 full, -4 none.
-      const short f[1] = {0};
-      for (int i = 0; i < kFormulaSize; ++i) formula[i] = f[i];
-      attnjit::finalize_mask_plan(atoms, kNumAtoms, code);
-    }
-
-    ATTNJIT_HD attnjit::MaskPlanView view() const {
-      attnjit::MaskPlanView v = {atoms, kNumAtoms, code, formula, kFormulaSize};
-      return v;
-    }
-  };
-
   ATTNJIT_HD bool attend(int q, int k) const {
     const int C = int(p_C);
     return attnjit::floor_div(q, C) == attnjit::floor_div(k, C);
   }
 
   ATTNJIT_HD int classify(long long q0, long long q1, long long k0, long long k1) const {
-    const Plan plan(*this);
-    return attnjit::classify_block<1, kCodeDepth, kFormulaDepth, kFormulaSize>(plan.view(), q0, q1, k0, k1);
+    if (q0 > q1 || k0 > k1) return attnjit::kMaskEmpty;
+    int r = -1;
+    long long e5 = q1;
+    long long e6 = k1;
+    {
+      const attnjit::Interval iv7 = attnjit::linear_range(1ll, 0, 0, q0, e5, k0, e6);
+      const attnjit::Interval iv8 = attnjit::make_interval(p_C, p_C);
+      const attnjit::Interval iv9 = attnjit::interval_binary(attnjit::kOpDiv, iv7, iv8);
+      const attnjit::Interval iv10 = attnjit::linear_range(0, 1ll, 0, q0, e5, k0, e6);
+      const attnjit::Interval iv11 = attnjit::make_interval(p_C, p_C);
+      const attnjit::Interval iv12 = attnjit::interval_binary(attnjit::kOpDiv, iv10, iv11);
+      const attnjit::Interval iv13 = attnjit::interval_binary(attnjit::kOpSub, iv9, iv12);
+      const int v0 = attnjit::compare_range(iv13, attnjit::kCmpEq);
+      const long long t14 = k0 - e5, t15 = e6 - q0;
+      long long e16 = t15;
+      {
+        r = attnjit::tv_combine(r, v0);
+        if (r == attnjit::kMaskPartial) return r;
+      }
+    }
+    return r;
   }
 
   ATTNJIT_HD int key_ranges(long long q0, long long q1, long long* lo, long long* hi) const {
-    const Plan plan(*this);
-    return attnjit::walk_key_ranges<kFormulaDepth, kMaxRanges, kCodeDepth, kFormulaSize>(plan.view(), q0, q1, lo, hi);
+    const attnjit::Interval iv1 = attnjit::linear_range(1ll, 0, 0, q0, q1, 0ll, 0ll);
+    const attnjit::Interval iv2 = attnjit::make_interval(p_C, p_C);
+    const attnjit::Interval iv3 = attnjit::interval_binary(attnjit::kOpDiv, iv1, iv2);
+    const attnjit::Interval x0 = attnjit::kdiv_key_item(attnjit::kCmpEq, -1, p_C, 0, iv3);
+    (void)q0;
+    (void)q1;
+    attnjit::Interval w4 = x0;
+    attnjit::Interval cur = attnjit::make_interval(0, -1);
+    bool open = false;
+    int n = 0;
+    attnjit::item_emit(w4, cur, open, lo, hi, n);
+    return attnjit::item_close(cur, open, lo, hi, n);
   }
 };

@@ -1,6 +1,9 @@
 // The mask as a struct (attnjit emit_mask_struct). Include templates/mask_support.cuh first.
 //   mask:       global(G)
 //   normalized: k < G | q < G
+// classify / key_ranges: straight-line code (every atom's kind fixed by literal coefficients;
+// interval items within the walk-set bound). Masks with run-time coefficients, more
+// pieces or more items than that use the analysis-plan interpreter instead.
 struct Mask {
   static constexpr int kNumParams = 1;
   static constexpr int kMaxRanges = 2;
@@ -17,42 +20,90 @@ struct Mask {
     p_G = params[0];
   }
 
-  // The analysis plan: numbers computed from the parameters, read by classify and key_ranges.
-  struct Plan {
-    attnjit::MaskAtom atoms[2];
-    attnjit::MaskInstr code[1];
-    short formula[3];
-
-    ATTNJIT_HD explicit Plan(const Mask& m) {
-      const long long p_G = m.p_G;
-      // k < G
-      atoms[0] = attnjit::linear_atom(attnjit::kCmpLe, 0, 1ll, -p_G + 1ll);
-      // q < G
-      atoms[1] = attnjit::linear_atom(attnjit::kCmpLe, 1ll, 0, -p_G + 1ll);
-      // Postfix over atoms: -1 and, -2 or, -3 full, -4 none.
-      const short f[3] = {0, 1, -2};
-      for (int i = 0; i < kFormulaSize; ++i) formula[i] = f[i];
-      attnjit::finalize_mask_plan(atoms, kNumAtoms, code);
-    }
-
-    ATTNJIT_HD attnjit::MaskPlanView view() const {
-      attnjit::MaskPlanView v = {atoms, kNumAtoms, code, formula, kFormulaSize};
-      return v;
-    }
-  };
-
   ATTNJIT_HD bool attend(int q, int k) const {
     const int G = int(p_G);
     return k < G || q < G;
   }
 
   ATTNJIT_HD int classify(long long q0, long long q1, long long k0, long long k1) const {
-    const Plan plan(*this);
-    return attnjit::classify_block<2, kCodeDepth, kFormulaDepth, kFormulaSize>(plan.view(), q0, q1, k0, k1);
+    if (q0 > q1 || k0 > k1) return attnjit::kMaskEmpty;
+    int r = -1;
+    long long c6, c7;
+    bool u8, u9;
+    attnjit::linear_cuts(1ll, -p_G + 1ll, attnjit::kCmpLe, q0, q1, c6, u8, c7, u9);
+    long long c10, c11;
+    bool u12, u13;
+    attnjit::linear_cuts(1ll, -p_G + 1ll, attnjit::kCmpLe, k0, k1, c10, u12, c11, u13);
+    long long e14 = q1;
+    e14 = attnjit::cut_end(e14, q0, c6, u8);
+    long long e15 = k1;
+    e15 = attnjit::cut_end(e15, k0, c10, u12);
+    {
+      const int v0 = attnjit::compare_range(attnjit::linear_range(0, 1ll, -p_G + 1ll, q0, e14, k0, e15), attnjit::kCmpLe);
+      const int v1 = attnjit::compare_range(attnjit::linear_range(1ll, 0, -p_G + 1ll, q0, e14, k0, e15), attnjit::kCmpLe);
+      const long long t16 = k0 - e14, t17 = e15 - q0;
+      long long e18 = t17;
+      {
+        r = attnjit::tv_combine(r, attnjit::tv_or(v0, v1));
+        if (r == attnjit::kMaskPartial) return r;
+      }
+    }
+    long long e19 = k1;
+    e19 = attnjit::cut_end(e19, c10, k0, true);
+    if (u12) {
+      const int v0 = attnjit::compare_range(attnjit::linear_range(0, 1ll, -p_G + 1ll, q0, e14, c10, e19), attnjit::kCmpLe);
+      const int v1 = attnjit::compare_range(attnjit::linear_range(1ll, 0, -p_G + 1ll, q0, e14, c10, e19), attnjit::kCmpLe);
+      const long long t20 = c10 - e14, t21 = e19 - q0;
+      long long e22 = t21;
+      {
+        r = attnjit::tv_combine(r, attnjit::tv_or(v0, v1));
+        if (r == attnjit::kMaskPartial) return r;
+      }
+    }
+    long long e23 = q1;
+    e23 = attnjit::cut_end(e23, c6, q0, true);
+    long long e24 = k1;
+    e24 = attnjit::cut_end(e24, k0, c10, u12);
+    if (u8) {
+      const int v0 = attnjit::compare_range(attnjit::linear_range(0, 1ll, -p_G + 1ll, c6, e23, k0, e24), attnjit::kCmpLe);
+      const int v1 = attnjit::compare_range(attnjit::linear_range(1ll, 0, -p_G + 1ll, c6, e23, k0, e24), attnjit::kCmpLe);
+      const long long t25 = k0 - e23, t26 = e24 - c6;
+      long long e27 = t26;
+      {
+        r = attnjit::tv_combine(r, attnjit::tv_or(v0, v1));
+        if (r == attnjit::kMaskPartial) return r;
+      }
+    }
+    long long e28 = k1;
+    e28 = attnjit::cut_end(e28, c10, k0, true);
+    if (u8 && u12) {
+      const int v0 = attnjit::compare_range(attnjit::linear_range(0, 1ll, -p_G + 1ll, c6, e23, c10, e28), attnjit::kCmpLe);
+      const int v1 = attnjit::compare_range(attnjit::linear_range(1ll, 0, -p_G + 1ll, c6, e23, c10, e28), attnjit::kCmpLe);
+      const long long t29 = c10 - e23, t30 = e28 - c6;
+      long long e31 = t30;
+      {
+        r = attnjit::tv_combine(r, attnjit::tv_or(v0, v1));
+        if (r == attnjit::kMaskPartial) return r;
+      }
+    }
+    return r;
   }
 
   ATTNJIT_HD int key_ranges(long long q0, long long q1, long long* lo, long long* hi) const {
-    const Plan plan(*this);
-    return attnjit::walk_key_ranges<kFormulaDepth, kMaxRanges, kCodeDepth, kFormulaSize>(plan.view(), q0, q1, lo, hi);
+    attnjit::Interval x0, x1;
+    attnjit::linear_key_items(attnjit::kCmpLe, 0, 1ll, -p_G + 1ll, q0, q1, x0, x1);
+    attnjit::Interval x2, x3;
+    attnjit::linear_key_items(attnjit::kCmpLe, 1ll, 0, -p_G + 1ll, q0, q1, x2, x3);
+    (void)q0;
+    (void)q1;
+    attnjit::Interval w4 = x0;
+    attnjit::Interval w5 = x2;
+    attnjit::item_order(w4, w5);
+    attnjit::Interval cur = attnjit::make_interval(0, -1);
+    bool open = false;
+    int n = 0;
+    attnjit::item_emit(w4, cur, open, lo, hi, n);
+    attnjit::item_emit(w5, cur, open, lo, hi, n);
+    return attnjit::item_close(cur, open, lo, hi, n);
   }
 };
