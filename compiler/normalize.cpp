@@ -48,42 +48,6 @@ ExprPtr arith(Op op, std::vector<ExprPtr> args, Span span) {
   return make_node(op, std::move(args), span);
 }
 
-Op negate_comparison(Op op) {
-  switch (op) {
-  case Op::Lt:
-    return Op::Ge;
-  case Op::Le:
-    return Op::Gt;
-  case Op::Gt:
-    return Op::Le;
-  case Op::Ge:
-    return Op::Lt;
-  case Op::Eq:
-    return Op::Ne;
-  case Op::Ne:
-    return Op::Eq;
-  default:
-    assert(false && "not a comparison");
-    return op;
-  }
-}
-
-// a op b  <=>  b mirror(op) a
-Op mirror_comparison(Op op) {
-  switch (op) {
-  case Op::Lt:
-    return Op::Gt;
-  case Op::Le:
-    return Op::Ge;
-  case Op::Gt:
-    return Op::Lt;
-  case Op::Ge:
-    return Op::Le;
-  default:
-    return op;
-  }
-}
-
 ExprPtr connective(Op op, ExprPtr a, ExprPtr b, Span span) {
   // full / none vanish from & and |; they only survive as the whole mask.
   const Op absorb = op == Op::And ? Op::False : Op::True;

@@ -121,6 +121,41 @@ bool is_comparison(Op op) {
          op == Op::Ne;
 }
 
+Op negate_comparison(Op op) {
+  switch (op) {
+  case Op::Lt:
+    return Op::Ge;
+  case Op::Le:
+    return Op::Gt;
+  case Op::Gt:
+    return Op::Le;
+  case Op::Ge:
+    return Op::Lt;
+  case Op::Eq:
+    return Op::Ne;
+  case Op::Ne:
+    return Op::Eq;
+  default:
+    assert(false && "negate_comparison takes a comparison");
+    return op;
+  }
+}
+
+Op mirror_comparison(Op op) {
+  switch (op) {
+  case Op::Lt:
+    return Op::Gt;
+  case Op::Le:
+    return Op::Ge;
+  case Op::Gt:
+    return Op::Lt;
+  case Op::Ge:
+    return Op::Le;
+  default:
+    return op; // == and != read the same both ways
+  }
+}
+
 ExprPtr make_lit(int64_t value, Span span) {
   return std::make_shared<const Expr>(Op::Lit, span, value, std::string(), std::vector<ExprPtr>{});
 }

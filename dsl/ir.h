@@ -66,6 +66,10 @@ const char* op_spelling(Op op);
 int builtin_arity(Op op);
 bool is_builtin(Op op);
 bool is_comparison(Op op);
+// The comparison that holds exactly when `op` does not (< becomes >=, == becomes !=).
+Op negate_comparison(Op op);
+// The comparison with its operands swapped: a op b  <=>  b mirror(op) a (< becomes >).
+Op mirror_comparison(Op op);
 
 class Expr;
 using ExprPtr = std::shared_ptr<const Expr>;

@@ -15,39 +15,6 @@ namespace {
 // wrapping when a few of them are added.
 constexpr int64_t kBig = int64_t(1) << 62;
 
-Op negate_comparison(Op op) {
-  switch (op) {
-  case Op::Lt:
-    return Op::Ge;
-  case Op::Le:
-    return Op::Gt;
-  case Op::Gt:
-    return Op::Le;
-  case Op::Ge:
-    return Op::Lt;
-  case Op::Eq:
-    return Op::Ne;
-  default:
-    return Op::Eq;
-  }
-}
-
-// The operator after swapping its operands: a < b  <=>  b > a.
-Op swap_comparison(Op op) {
-  switch (op) {
-  case Op::Lt:
-    return Op::Gt;
-  case Op::Le:
-    return Op::Ge;
-  case Op::Gt:
-    return Op::Lt;
-  case Op::Ge:
-    return Op::Le;
-  default:
-    return op;
-  }
-}
-
 // An integer expression written as sign * T + sum(rest), where T is `k` or `k / divisor` and no
 // term of `rest` mentions k. This is the shape every built-in's key bound takes.
 struct KeyLinear {
@@ -292,7 +259,7 @@ MaskEmitter::Bv MaskEmitter::bool_interval(const Expr& e, const Box& box) {
     Iv a = interval(*e.arg(0), box), c = interval(*e.arg(1), box);
     if (op == Op::Gt || op == Op::Ge) {
       std::swap(a, c);
-      op = swap_comparison(op);
+      op = mirror_comparison(op);
     }
     switch (op) {
     case Op::Lt:
@@ -362,7 +329,7 @@ MaskEmitter::Iv MaskEmitter::comparison_keys(Op op, const ExprPtr& lhs, const Ex
   if (lin.sign > 0) {
     x = {sat_sub(i64(0), r.hi), sat_sub(i64(0), r.lo)};
   } else {
-    op = swap_comparison(op);
+    op = mirror_comparison(op);
   }
   Iv t = full();
   switch (op) {
