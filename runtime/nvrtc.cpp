@@ -90,7 +90,7 @@ Loaded load() {
   NvrtcInfo info;
   a.nvrtcVersion(&info.major, &info.minor);
   info.version = fmt::format("{}.{}", info.major, info.minor);
-  info.library = found;
+  info.shared_object = found;
   l.info = info;
   return l;
 }

@@ -14,8 +14,8 @@ namespace attnjit {
 struct NvrtcInfo {
   int major = 0;
   int minor = 0;
-  std::string version; // "13.0": part of every module cache key
-  std::string library; // the file dlopen found, for system_info and error messages
+  std::string version;       // "13.0": part of every module cache key
+  std::string shared_object; // the file dlopen found, for system_info and error messages
 };
 
 // Loads NVRTC once per process (thread-safe). Looks for libnvrtc.so.13, .so.12, .so through the
