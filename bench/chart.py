@@ -40,7 +40,8 @@ FONT = {
 }
 
 SYSTEMS = [("attnjit", (214, 39, 40)), ("sdpa_flash", (31, 119, 180)),
-           ("sdpa_cudnn", (44, 160, 44)), ("flex", (255, 127, 14))]
+           ("sdpa_cudnn", (44, 160, 44)), ("flex", (255, 187, 120)),
+           ("flex_tuned", (255, 127, 14))]
 
 
 class Canvas:
@@ -130,7 +131,7 @@ def main():
         cv.text(x - len(SYSTEMS) * bar // 2 - 4, topm + plot_h + 8 + 6 * len(name), name,
                 vertical=True)
         x += gap
-    lx = left + plot_w - 4 * 95  # legend
+    lx = left + plot_w - len(SYSTEMS) * 95  # legend
     for i, (sname, rgb) in enumerate(SYSTEMS):
         cv.rect(lx + i * 95, 34, lx + i * 95 + 10, 44, rgb)
         cv.text(lx + i * 95 + 14, 36, sname)

@@ -7,7 +7,7 @@
 #   full: with that state restored, in one run: GPU tests, memcheck, compile latency, attnjit
 #         (tuned, from the database) on the suite, the tuning-quality check, attnjit against
 #         FlexAttention on identical inputs, the PyTorch peers (SDPA flash and cuDNN,
-#         FlexAttention max-autotune-no-cudagraphs); writes results.md and chart.png under $OUT
+#         FlexAttention default and max-autotune-no-cudagraphs); writes results.md and chart.png under $OUT
 #         and prints the table last.
 #   quick: GPU tests, memcheck and compile latency only.
 #
@@ -108,7 +108,7 @@ peers() { # peers OUTFILE
   log "peers"
   for hd in $HDS; do
     timeout 420 python3 bench/peers.py --shapes 16384x1,4096x4 --head-dim $hd \
-      --flex-mode max-autotune-no-cudagraphs >> "$1" 2>> "$LOGS/peers.err"
+      >> "$1" 2>> "$LOGS/peers.err"
     echo "peers hd$hd exit $?" | tee -a "$LOGS/steps.log"
   done
 }
