@@ -122,14 +122,7 @@ if [ "$mode" = prep ]; then
   ls -la "$OUT/state.tgz"
   cp "$WORK/tune.jsonl" "$WORK/peers_prep.jsonl" "$OUT/"
   tar czf "$OUT/logs.tgz" -C "$WORK" logs
-  python3 - "$WORK/tune.jsonl" <<'PY'
-import json, sys
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    print(f"{r['mask']:22s} hd{r['head_dim']} {r['seq']}x{r['batch']}: "
-          f"{r.get('best_tiles', r.get('error', '?'))} {r.get('best_ms', 0):.3f} ms "
-          f"(default {r.get('default_ms', 0):.3f}) tuned in {r.get('tune_s', 0):.1f} s")
-PY
+  python3 bench/report.py /dev/null /dev/null --tune "$WORK/tune.jsonl" | tail -n +5
   exit 0
 fi
 

@@ -24,9 +24,12 @@ def load(path):
 
 
 def tiles_name(t):
+    """128x64x4w2s from a tiles object of `run --json`; strings (from `tune --json`) pass."""
     if not t:
         return ""
-    return f"{t['block_m']}x{t['block_n']} {t['warps']}w {t['stages']}s"
+    if isinstance(t, str):
+        return t
+    return f"{t['block_m']}x{t['block_n']}x{t['warps']}w{t['stages']}s"
 
 
 def key(r):
@@ -99,17 +102,17 @@ def tuning(rows):
           "| speed-up | tuning time |")
     print("|---" * 11 + "|")
     for r in rows:
-        if "error" in r and "best_ms" not in r:
+        if "candidates" not in r:
             print(f"| {r['mask']} | {r['head_dim']} | {r['seq']} | {r['batch']} | FAILED: "
-                  f"{r['error'][:80]} | | | | | | |")
+                  f"{str(r.get('error', ''))[:80]} | | | | | | |")
             continue
-        cands = r.get("candidates", [])
+        cands = r["candidates"]
         failed = sum(1 for c in cands if c.get("error"))
-        best, default = r.get("best_ms", 0), r.get("default_ms", 0)
+        best, default = r.get("best_ms"), r.get("default_ms")
         speed = f"{default / best:.2f}x" if best and default else ""
         print(f"| {r['mask']} | {r['head_dim']} | {r['seq']} | {r['batch']} | {len(cands)} | "
-              f"{failed} | {tiles_name(r.get('best'))} | {best:.3f} | {default:.3f} | {speed} | "
-              f"{r.get('tune_s', 0):.1f} s |")
+              f"{failed} | {tiles_name(r.get('best'))} | {best or 0:.3f} | {default or 0:.3f} | "
+              f"{speed} | {r.get('tune_s', 0):.1f} s |")
 
 
 def quality(rows, tuned):
@@ -121,15 +124,15 @@ def quality(rows, tuned):
           "| best ms | within | default ms in the sweep |")
     print("|---" * 10 + "|")
     for r in rows:
-        t = chosen.get(key(r), {}).get("best")
+        t = tiles_name(chosen.get(key(r), {}).get("best"))
         cands = {tiles_name(c.get("tiles")): c for c in r.get("candidates", [])}
-        mine = cands.get(tiles_name(t), {}).get("ms")
+        mine = cands.get(t, {}).get("ms")
         best = r.get("best_ms")
         within = f"{(mine / best - 1) * 100:+.1f}%" if mine and best else ""
         ms = f"{mine:.3f}" if mine else "not in sweep"
-        print(f"| {r['mask']} | {r['head_dim']} | {r['seq']} | {r['batch']} | {tiles_name(t)} | "
-              f"{ms} | {tiles_name(r.get('best'))} | {best or 0:.3f} | {within} | "
-              f"{r.get('default_ms', 0):.3f} |")
+        print(f"| {r['mask']} | {r['head_dim']} | {r['seq']} | {r['batch']} | {t} | {ms} | "
+              f"{tiles_name(r.get('best'))} | {best or 0:.3f} | {within} | "
+              f"{r.get('default_ms') or 0:.3f} |")
 
 
 def agreement(rows):
