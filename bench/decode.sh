@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Decode and variable-length rows on the GPU: attnjit (split-KV chosen and forced, two tile
+# shapes) and, in the same run, cuDNN SDPA and FlexAttention on the same decode shapes
+# (bench/peers_decode.py). Prints one JSON object per row; "gbps" = bytes of K and V walked /
+# time. Usage (repository root, GPU machine, a build in $BUILD):
+#   BUILD=build-dev OUT=/some/dir bash bench/decode.sh
+set -uo pipefail
+BUILD=${BUILD:-build-dev}
+OUT=${OUT:-/tmp/attnjit-out}
+bin=$BUILD/bin
+mkdir -p "$OUT"
+export ATTNJIT_CACHE_DIR=${ATTNJIT_CACHE_DIR:-$OUT/cache}
+rows=$OUT/decode.jsonl
+: > "$rows"
+
+row() { # row NAME ARGS...: one attnjit run, tagged with NAME
+  local name=$1; shift
+  local j
+  j=$(timeout 120 "$bin/attnjit" run "$@" --backend gpu --check --json 2>>"$OUT/decode.err")
+  python3 -c '
+import json, sys
+name, text = sys.argv[1], sys.argv[2]
+try:
+    r = json.loads(text)
+except Exception:
+    r = {"error": text[:200]}
+r["row"] = name
+print(json.dumps(r))' "$name" "$j" | tee -a "$rows"
+}
+
+decode="--seq-q 1 --batch 8 --heads 32 --kv-heads 8 --head-dim 128 --iters 50"
+for lk in 8192 65536; do
+  for m in full "window(4095, 0) | sink(4)"; do
+    tag="decode_${lk}_$( [ "$m" = full ] && echo full || echo sink4_window4096 )"
+    row "$tag" "$m" $decode --seq-k $lk
+    for s in 1 4 16; do row "${tag}_splits$s" "$m" $decode --seq-k $lk --splits $s; done
+    row "${tag}_tile64" "$m" $decode --seq-k $lk --block-m 64 --warps 4
+    row "${tag}_tile64_splits4" "$m" $decode --seq-k $lk --block-m 64 --warps 4 --splits 4
+  done
+done
+# A cache of unequal fill (seqused_k): 8 sequences from 1000 to 70000 keys.
+row decode_seqused_mixed full --seq-q 1 --heads 32 --kv-heads 8 --head-dim 128 --iters 50 \
+  --seqlens-k 1000,70000,8192,30000,512,65536,4096,20000
+
+# Packed varlen prefill (16 sequences of mixed lengths, 16384 tokens) vs equal-length causal.
+lens=2048,512,1536,256,3072,128,1024,768,2304,384,640,1280,896,1152,192,192
+row varlen_prefill_causal causal --seqlens-q $lens --heads 16 --head-dim 128 --iters 20
+row dense_causal_16384x1 causal --seq-q 16384 --heads 16 --head-dim 128 --iters 20
+
+timeout 300 python3 bench/peers_decode.py > "$OUT/peers_decode.jsonl" 2>"$OUT/peers_decode.err"
+cat "$OUT/peers_decode.jsonl"

@@ -1,0 +1,90 @@
+#include "runtime/split_kv.h"
+
+#include "attnjit/attnjit.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace attnjit {
+
+namespace {
+
+// Shared memory and threads of one sm_80 / sm_90 SM; 1 KiB of each block's shared memory is
+// reserved by the hardware.
+constexpr int kSmemPerSm = 228 * 1024;
+constexpr int kSmemReservedPerBlock = 1024;
+constexpr int kThreadsPerSm = 2048;
+
+// Static shared memory of the sm80 template (the walk list) beside the dynamic tiles.
+constexpr int kStaticSmem = 2048;
+
+// Key tiles a share should keep at least, so its cp.async pipeline has a next tile to load.
+constexpr int64_t kMinTilesPerShare = 2;
+
+} // namespace
+
+int choose_kv_splits(const SplitChoice& c) {
+  if (c.forced > 0) return std::min(c.forced, kMaxKvSplits);
+  const int64_t wave = int64_t(std::max(c.sm_count, 1)) * std::max(c.blocks_per_sm, 1);
+  if (c.blocks <= 0 || c.blocks >= wave) return 1;
+  int64_t splits = (wave + c.blocks - 1) / c.blocks;
+  splits = std::min(splits, std::max<int64_t>(1, c.walk_tiles / kMinTilesPerShare));
+  return int(std::clamp<int64_t>(splits, 1, kMaxKvSplits));
+}
+
+int planned_kv_splits(const KernelInfo& info, int batch, int heads, int max_seq_q, int max_seq_k,
+                      int forced, int sm_count) {
+  const TileConfig& t = info.tiles;
+  if (t.block_m <= 0 || t.block_n <= 0) return 1;
+  const int smem = (t.block_m + 2 * t.stages * t.block_n) * info.head_dim * 2 + kStaticSmem;
+  SplitChoice c;
+  c.blocks = int64_t((max_seq_q + t.block_m - 1) / t.block_m) * heads * batch;
+  c.sm_count = sm_count;
+  c.blocks_per_sm = blocks_per_sm(smem, t.warps * 32);
+  c.walk_tiles = (int64_t(max_seq_k) + t.block_n - 1) / t.block_n;
+  c.forced = forced;
+  return choose_kv_splits(c);
+}
+
+int blocks_per_sm(int smem_bytes, int threads) {
+  const int by_smem = kSmemPerSm / std::max(1, smem_bytes + kSmemReservedPerBlock);
+  const int by_threads = kThreadsPerSm / std::max(1, threads);
+  return std::max(1, std::min(by_smem, by_threads));
+}
+
+size_t split_workspace_bytes(int splits, int batch, int heads, int max_seq_q, int head_dim) {
+  const size_t rows = size_t(splits) * batch * heads * max_seq_q;
+  return rows * (size_t(head_dim) + 1) * sizeof(float);
+}
+
+SplitWorkspace::~SplitWorkspace() {
+  const auto& drv = cuda_driver();
+  if (!drv) return;
+  const CudaDriver& d = **drv;
+  for (const auto& [key, buf] : buffers_) {
+    if (d.cuCtxPushCurrent(key.first) != kCudaSuccess) continue;
+    d.cuMemFree(buf.ptr);
+    CUcontext popped = nullptr;
+    d.cuCtxPopCurrent(&popped);
+  }
+}
+
+Result<CUdeviceptr> SplitWorkspace::get(const CudaDriver& d, CUcontext ctx, void* stream,
+                                        size_t bytes) {
+  std::lock_guard lock(mu_);
+  Buffer& buf = buffers_[{ctx, stream}];
+  if (buf.bytes >= bytes) return buf.ptr;
+  // Growing: cuMemFree waits for the work queued on the old buffer before it frees it.
+  if (buf.ptr) d.cuMemFree(buf.ptr);
+  buf = {};
+  CUdeviceptr ptr = 0;
+  if (auto r = cuda_check(d, d.cuMemAlloc(&ptr, bytes),
+                          fmt::format("split-KV workspace of {} bytes", bytes));
+      !r)
+    return r.error();
+  buf = {ptr, bytes};
+  return ptr;
+}
+
+} // namespace attnjit
