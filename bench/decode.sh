@@ -4,7 +4,14 @@
 # (bench/peers_decode.py). Prints one JSON object per row; "gbps" = bytes of K and V walked /
 # time. Usage (repository root, GPU machine, a build in $BUILD):
 #   BUILD=build-dev OUT=/some/dir bash bench/decode.sh
+# SEQS (default "8192 65536") picks the cache lengths, VARIANTS (default "auto 1 4 16 tile64
+# tile64s4") the attnjit settings per length, PARTS (default "decode mixed varlen peers") the
+# groups of rows: at 64k the host-side random inputs of one run take tens of seconds.
 set -uo pipefail
+SEQS=${SEQS:-8192 65536}
+VARIANTS=${VARIANTS:-auto 1 4 16 tile64 tile64s4}
+PARTS=${PARTS:-decode mixed varlen peers}
+here=$(dirname "$0")
 BUILD=${BUILD:-build-dev}
 OUT=${OUT:-/tmp/attnjit-out}
 bin=$BUILD/bin
@@ -28,24 +35,34 @@ r["row"] = name
 print(json.dumps(r))' "$name" "$j" | tee -a "$rows"
 }
 
+has() { [[ " $PARTS " == *" $1 "* ]]; }
+
 decode="--seq-q 1 --batch 8 --heads 32 --kv-heads 8 --head-dim 128 --iters 50"
-for lk in 8192 65536; do
+has decode && for lk in $SEQS; do
   for m in full "window(4095, 0) | sink(4)"; do
     tag="decode_${lk}_$( [ "$m" = full ] && echo full || echo sink4_window4096 )"
-    row "$tag" "$m" $decode --seq-k $lk
-    for s in 1 4 16; do row "${tag}_splits$s" "$m" $decode --seq-k $lk --splits $s; done
-    row "${tag}_tile64" "$m" $decode --seq-k $lk --block-m 64 --warps 4
-    row "${tag}_tile64_splits4" "$m" $decode --seq-k $lk --block-m 64 --warps 4 --splits 4
+    for v in $VARIANTS; do
+      case $v in
+      auto) row "$tag" "$m" $decode --seq-k $lk ;;
+      tile64) row "${tag}_tile64" "$m" $decode --seq-k $lk --block-m 64 --warps 4 ;;
+      tile64s*) row "${tag}_tile64_splits${v#tile64s}" "$m" $decode --seq-k $lk --block-m 64 \
+        --warps 4 --splits ${v#tile64s} ;;
+      *) row "${tag}_splits$v" "$m" $decode --seq-k $lk --splits $v ;;
+      esac
+    done
   done
 done
 # A cache of unequal fill (seqused_k): 8 sequences from 1000 to 70000 keys.
-row decode_seqused_mixed full --seq-q 1 --heads 32 --kv-heads 8 --head-dim 128 --iters 50 \
+has mixed && row decode_seqused_mixed full --seq-q 1 --heads 32 --kv-heads 8 --head-dim 128 --iters 50 \
   --seqlens-k 1000,70000,8192,30000,512,65536,4096,20000
 
 # Packed varlen prefill (16 sequences of mixed lengths, 16384 tokens) vs equal-length causal.
 lens=2048,512,1536,256,3072,128,1024,768,2304,384,640,1280,896,1152,192,192
-row varlen_prefill_causal causal --seqlens-q $lens --heads 16 --head-dim 128 --iters 20
-row dense_causal_16384x1 causal --seq-q 16384 --heads 16 --head-dim 128 --iters 20
+has varlen && row varlen_prefill_causal causal --seqlens-q $lens --heads 16 --head-dim 128 --iters 20
+has varlen && row dense_causal_16384x1 causal --seq-q 16384 --heads 16 --head-dim 128 --iters 20
 
-timeout 300 python3 bench/peers_decode.py > "$OUT/peers_decode.jsonl" 2>"$OUT/peers_decode.err"
-cat "$OUT/peers_decode.jsonl"
+if has peers; then
+  timeout 300 python3 "$here/peers_decode.py" --seq-k "${SEQS// /,}" \
+    > "$OUT/peers_decode.jsonl" 2>"$OUT/peers_decode.err"
+  cat "$OUT/peers_decode.jsonl"
+fi

@@ -470,6 +470,7 @@ Result<RandomRunReport> run_varlen(const Kernel& kernel, const RandomRunOptions&
   MaskEvaluator eval(*mask, *values);
   double pairs = 0, kv_bytes = 0;
   for (int b = 0; b < B; ++b) {
+    if (lq[b] == 0 || lk[b] == 0) continue; // attends nothing, reads nothing
     Result<int64_t> n = count_attended_pairs(info.canonical, opt.params, lq[b], lk[b]);
     if (!n) return n.error();
     pairs += double(*n);
