@@ -4,12 +4,13 @@
 # (bench/peers_decode.py). Prints one JSON object per row; "gbps" = bytes of K and V walked /
 # time. Usage (repository root, GPU machine, a build in $BUILD):
 #   BUILD=build-dev OUT=/some/dir bash bench/decode.sh
-# SEQS (default "8192 65536") picks the cache lengths, VARIANTS (default "auto 1 4 16 tile64
-# tile64s4") the attnjit settings per length, PARTS (default "decode mixed varlen peers") the
+# SEQS (default "8192 65536") picks the cache lengths, VARIANTS (default "auto nopack 1 4 16
+# tile64 tile64s4 t64n64"; nopack = GQA packing off, tile64 = 64x128 tiles of 4 warps, digits =
+# forced split-KV shares) the attnjit settings per length, PARTS (default "decode mixed varlen peers") the
 # groups of rows: at 64k the host-side random inputs of one run take tens of seconds.
 set -uo pipefail
 SEQS=${SEQS:-8192 65536}
-VARIANTS=${VARIANTS:-auto 1 4 16 tile64 tile64s4}
+VARIANTS=${VARIANTS:-auto nopack 1 4 16 tile64 tile64s4 t64n64}
 PARTS=${PARTS:-decode mixed varlen peers}
 here=$(dirname "$0")
 BUILD=${BUILD:-build-dev}
@@ -44,7 +45,9 @@ has decode && for lk in $SEQS; do
     for v in $VARIANTS; do
       case $v in
       auto) row "$tag" "$m" $decode --seq-k $lk ;;
+      nopack) row "${tag}_nopack" "$m" $decode --seq-k $lk --pack-gqa 1 ;;
       tile64) row "${tag}_tile64" "$m" $decode --seq-k $lk --block-m 64 --warps 4 ;;
+      t64n64) row "${tag}_tile64x64" "$m" $decode --seq-k $lk --block-m 64 --block-n 64 --warps 4 ;;
       tile64s*) row "${tag}_tile64_splits${v#tile64s}" "$m" $decode --seq-k $lk --block-m 64 \
         --warps 4 --splits ${v#tile64s} ;;
       *) row "${tag}_splits$v" "$m" $decode --seq-k $lk --splits $v ;;
@@ -60,6 +63,8 @@ has mixed && row decode_seqused_mixed full --seq-q 1 --heads 32 --kv-heads 8 --h
 lens=2048,512,1536,256,3072,128,1024,768,2304,384,640,1280,896,1152,192,192
 has varlen && row varlen_prefill_causal causal --seqlens-q $lens --heads 16 --head-dim 128 --iters 20
 has varlen && row dense_causal_16384x1 causal --seq-q 16384 --heads 16 --head-dim 128 --iters 20
+has varlen && row dense_causal_1024x16 causal --seq-q 1024 --batch 16 --heads 16 --head-dim 128 \
+  --iters 20
 
 if has peers; then
   timeout 300 python3 "$here/peers_decode.py" --seq-k "${SEQS// /,}" \

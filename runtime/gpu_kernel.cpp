@@ -62,6 +62,8 @@ Result<FwdParams> GpuKernel::make_params(const Problem& p) const {
                               ext->max_seq_k);
         !r)
       return r.error();
+  if (p.pack_gqa < 0 || p.pack_gqa > 2)
+    return Error{fmt::format("pack_gqa = {} must be 0 (auto), 1 (off) or 2 (on)", p.pack_gqa)};
   if (p.kv_splits < 0 || p.kv_splits > kMaxKvSplits)
     return Error{fmt::format("kv_splits = {} must be in [0, {}] (0 = chosen from the problem)",
                              p.kv_splits, kMaxKvSplits)};
@@ -81,7 +83,9 @@ Result<FwdParams> GpuKernel::make_params(const Problem& p) const {
   fp.kv_group = p.heads / p.kv_heads;
   fp.seq_q = p.seq_q;
   fp.seq_k = p.seq_k;
-  fp.num_q_tiles = (ext->max_seq_q + shape_.block_m - 1) / shape_.block_m;
+  fp.q_pack = gqa_pack(p.pack_gqa, fp.kv_group, ext->max_seq_q, shape_.block_m);
+  fp.num_q_tiles =
+      int((int64_t(ext->max_seq_q) * fp.q_pack + shape_.block_m - 1) / shape_.block_m);
   fp.q_offset = p.seq_k - p.seq_q;
   const double scale = p.scale != 0 ? double(p.scale) : 1.0 / std::sqrt(double(info_.head_dim));
   fp.scale = float(scale);
@@ -141,7 +145,7 @@ Result<void> GpuKernel::run(const Problem& p) const {
   auto fn = module_->function(d, scope.context(), shape_.smem_bytes);
   if (!fn) return fn.error();
   // A varlen batch's tiles differ per sequence: the kernel's own order (last tile first).
-  if (!fp->cu_seqlens_q && !fp->seqused_k) {
+  if (!fp->cu_seqlens_q && !fp->seqused_k && fp->q_pack == 1) {
     auto order = tile_order(d, scope.context(), p, *fp);
     if (!order) return order.error();
     fp->tile_order = *order;
@@ -149,7 +153,7 @@ Result<void> GpuKernel::run(const Problem& p) const {
 
   // One linear grid (compiler/generate_cuda.h grid_dims): the kernel takes the tile's rank in
   // the heaviest-first order as the slowest index, so every head's heaviest tiles start first.
-  const long long blocks = (long long)fp->num_q_tiles * p.heads * p.batch;
+  const long long blocks = (long long)fp->num_q_tiles * (p.heads / fp->q_pack) * p.batch;
   if (blocks >= (1ll << 31))
     return Error{fmt::format("the problem needs {} blocks ({} query tiles x {} heads x {} batch); "
                              "a launch takes at most 2^31 - 1",
@@ -162,8 +166,9 @@ Result<void> GpuKernel::run(const Problem& p) const {
   // The longest key sequence (varlen_extent's rule): it bounds the walk a share can take.
   const int max_seq_k =
       fp->cu_seqlens_k || (fp->seqused_k && p.max_seq_k > 0) ? p.max_seq_k : fp->seq_k;
-  fp->num_splits = planned_kv_splits(info_, p.batch, p.heads, fp->max_seq_q, max_seq_k,
-                                     p.kv_splits, sm_count_.load());
+  fp->num_splits = planned_kv_splits(info_, p.batch, p.heads / fp->q_pack,
+                                     fp->max_seq_q * fp->q_pack, max_seq_k, p.kv_splits,
+                                     sm_count_.load());
   if (fp->num_splits > 1) return launch_split(d, scope.context(), *fn, p, *fp, blocks);
   void* args[] = {&fp.value()};
   CUresult r =

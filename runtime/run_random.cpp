@@ -171,8 +171,8 @@ Result<int64_t> count_attended_pairs(const std::string& mask,
 namespace {
 // Decode and variable-length batches (defined at the end of this file).
 Result<RandomRunReport> run_varlen(const Kernel& kernel, const RandomRunOptions& opt);
-int splits_used(const KernelInfo& info, int batch, int heads, int max_seq_q, int max_seq_k,
-                int forced);
+int splits_used(const KernelInfo& info, const RandomRunOptions& opt, int batch, int max_seq_q,
+                int max_seq_k);
 int64_t walked_keys(const MaskEvaluator& eval, int len_q, int len_k);
 } // namespace
 
@@ -201,6 +201,7 @@ Result<RandomRunReport> run_random(const Kernel& kernel, const RandomRunOptions&
   p.batch = B, p.heads = H, p.kv_heads = HK, p.seq_q = LQ, p.seq_k = LK, p.scale = opt.scale;
   p.params = opt.params;
   p.kv_splits = opt.kv_splits;
+  p.pack_gqa = opt.pack_gqa;
   auto layout = [](TensorRef& r, void* data, int heads, int seq, int d) {
     r.data = data;
     r.stride_seq = d;
@@ -267,7 +268,7 @@ Result<RandomRunReport> run_random(const Kernel& kernel, const RandomRunOptions&
   if (!pairs) return pairs.error();
   rep.attended_pairs = *pairs;
   rep.tflops = rep.ms > 0 ? 4.0 * B * H * double(*pairs) * D / (rep.ms * 1e-3) / 1e12 : 0;
-  rep.splits = splits_used(info, B, H, LQ, LK, opt.kv_splits);
+  rep.splits = splits_used(info, opt, B, LQ, LK);
   if (LQ <= kDecodeRows && rep.ms > 0) {
     const double bytes = double(walked_keys(MaskEvaluator(*mask, *values), LQ, LK)) * B * HK * D *
                          dtype_size(t) * 2;
@@ -326,12 +327,14 @@ Result<RandomRunReport> run_random(const Kernel& kernel, const RandomRunOptions&
 
 namespace {
 
-int splits_used(const KernelInfo& info, int batch, int heads, int max_seq_q, int max_seq_k,
-                int forced) {
+int splits_used(const KernelInfo& info, const RandomRunOptions& opt, int batch, int max_seq_q,
+                int max_seq_k) {
   if (info.backend != BackendKind::Gpu) return 1;
   Result<DeviceProps> props = device_props(0);
   if (!props) return 1;
-  return planned_kv_splits(info, batch, heads, max_seq_q, max_seq_k, forced, props->sm_count);
+  const int pack = gqa_pack(opt.pack_gqa, opt.heads / opt.kv_heads, max_seq_q, info.tiles.block_m);
+  return planned_kv_splits(info, batch, opt.heads / pack, max_seq_q * pack, max_seq_k,
+                           opt.kv_splits, props->sm_count);
 }
 
 // Keys that at least one of the sequence's query rows attends: what a walk must read at least.
@@ -408,6 +411,7 @@ Result<RandomRunReport> run_varlen(const Kernel& kernel, const RandomRunOptions&
   p.batch = B, p.heads = H, p.kv_heads = HK, p.scale = opt.scale, p.params = opt.params;
   p.seq_q = lay_q.rows, p.seq_k = lay_k.rows;
   p.max_seq_q = max_q, p.max_seq_k = max_k, p.kv_splits = opt.kv_splits;
+  p.pack_gqa = opt.pack_gqa;
 
   RandomRunReport rep;
   Result<double> ms = 0.0;
@@ -465,7 +469,7 @@ Result<RandomRunReport> run_varlen(const Kernel& kernel, const RandomRunOptions&
   }
   if (!ms) return ms.error();
   rep.ms = *ms;
-  rep.splits = splits_used(info, B, H, max_q, max_k, opt.kv_splits);
+  rep.splits = splits_used(info, opt, B, max_q, max_k);
 
   MaskEvaluator eval(*mask, *values);
   double pairs = 0, kv_bytes = 0;

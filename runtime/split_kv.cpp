@@ -27,10 +27,27 @@ constexpr int64_t kMinTilesPerShare = 2;
 int choose_kv_splits(const SplitChoice& c) {
   if (c.forced > 0) return std::min(c.forced, kMaxKvSplits);
   const int64_t wave = int64_t(std::max(c.sm_count, 1)) * std::max(c.blocks_per_sm, 1);
-  if (c.blocks <= 0 || c.blocks >= wave) return 1;
-  int64_t splits = (wave + c.blocks - 1) / c.blocks;
-  splits = std::min(splits, std::max<int64_t>(1, c.walk_tiles / kMinTilesPerShare));
-  return int(std::clamp<int64_t>(splits, 1, kMaxKvSplits));
+  // Most of a wave is already busy: splitting would only add merge work.
+  if (c.blocks <= 0 || c.blocks * 5 >= wave * 4) return 1;
+  const int64_t cap = std::clamp<int64_t>(c.walk_tiles / kMinTilesPerShare, 1, kMaxKvSplits);
+  // Occupancy of the last wave decides: 64 blocks split 3 ways fill 1.45 waves of 132 and take
+  // as long as 2 full ones, split 2 ways they fill exactly one. Take the fewest shares whose
+  // waves are at least 85% busy relative to the best share count.
+  auto busy = [&](int64_t s) {
+    const int64_t n = c.blocks * s;
+    return double(n) / double((n + wave - 1) / wave * wave);
+  };
+  double best = 0;
+  for (int64_t s = 1; s <= cap; ++s) best = std::max(best, busy(s));
+  for (int64_t s = 1; s <= cap; ++s)
+    if (busy(s) >= 0.85 * best) return int(s);
+  return 1;
+}
+
+int gqa_pack(int mode, int kv_group, int max_seq_q, int block_m) {
+  if (mode == 1 || kv_group <= 1) return 1;
+  if (mode == 2 || max_seq_q < block_m) return kv_group;
+  return 1;
 }
 
 int planned_kv_splits(const KernelInfo& info, int batch, int heads, int max_seq_q, int max_seq_k,

@@ -25,14 +25,21 @@ struct SplitChoice {
 };
 
 // The share count: `forced` when given (capped at kMaxKvSplits); otherwise 1 when the unsplit
-// grid already fills one wave of the device, else enough shares to fill it, with at least two
-// key tiles per share so a share's loads still overlap its math.
+// grid already fills 80% of one wave of the device, else the fewest shares whose last wave is
+// nearly as full as the best count's, with at least two key tiles per share so a share's loads
+// still overlap its math.
 int choose_kv_splits(const SplitChoice& c);
+
+// Query heads packed into one tile's rows (FwdParams::q_pack) for Problem::pack_gqa = `mode`:
+// 1 when off or when there is no group to pack; kv_group when on, or in auto mode when one
+// head's max_seq_q query rows fill less than a block_m-row tile (decode).
+int gqa_pack(int mode, int kv_group, int max_seq_q, int block_m);
 
 struct KernelInfo;
 
 // The share count a GPU kernel picks for a problem with these sizes (max_seq_k: the longest key
 // sequence); `attnjit run` reports it. sm_count: the device's SMs.
+// With GQA packing pass heads / pack and max_seq_q * pack.
 int planned_kv_splits(const KernelInfo& info, int batch, int heads, int max_seq_q, int max_seq_k,
                       int forced, int sm_count);
 

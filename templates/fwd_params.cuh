@@ -70,6 +70,12 @@ struct FwdParams {
   const int32_t* cu_seqlens_k;
   const int32_t* seqused_k;
   int32_t max_seq_q; // longest query sequence (seq_q when not packed)
+
+  // GQA packing (decode): with q_pack = kv_group > 1 a block owns one key/value head and its
+  // tile rows are the (position, query head) pairs of that group, row R being query head
+  // kv_head * q_pack + R % q_pack at position R / q_pack, so K and V are read once per group.
+  // 1 = off: a block owns one query head.
+  int32_t q_pack;
 };
 
 } // namespace attnjit

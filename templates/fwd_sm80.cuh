@@ -87,6 +87,23 @@ __device__ __forceinline__ void load_tile(Elem* dst, const Elem* src, int64_t st
   }
 }
 
+// load_tile for rows that do not sit at one stride (GQA packing: consecutive rows alternate
+// between the heads of a group): row_ptr(row) gives each valid row's first element.
+template <int HeadDim, int Rows, int Threads, class Elem, class RowPtr>
+__device__ __forceinline__ void load_rows(Elem* dst, const RowPtr& row_ptr, int valid, int tid) {
+  constexpr int kChunks = HeadDim / 8;
+  constexpr int kRowStep = Threads / kChunks;
+  const int chunk = tid % kChunks;
+  const uint32_t tile = smem_addr(dst);
+#pragma unroll
+  for (int i = 0; i < Rows / kRowStep; ++i) {
+    const int row = tid / kChunks + i * kRowStep;
+    const bool ok = row < valid;
+    const Elem* g = row_ptr(ok ? row : 0) + chunk * 8;
+    cp_async_16(tile + swz<HeadDim>(row, chunk) * 2, g, ok);
+  }
+}
+
 // The walk list of one query tile: the key tiles the block visits, in order, each tagged FULL or
 // PARTIAL (EMPTY tiles never appear). Warp 0 builds it before the main loop from the mask's key
 // ranges and block classifier, so that the hot loop reads one shared-memory word per key tile
@@ -169,14 +186,14 @@ __device__ __forceinline__ BlockWork block_work(const FwdParams& p) {
       blockIdx.x + static_cast<long long>(gridDim.x) * (blockIdx.y + gridDim.y * blockIdx.z);
   // Shares of one split-KV tile sit between the rank and the (head, batch) unit, so the query
   // heads of one key/value group reading the same share run side by side and share L2.
-  const int units = p.heads * p.batch;
+  const int units = p.heads / p.q_pack * p.batch;
   const long long per_rank = static_cast<long long>(units) * p.num_splits;
   const int rank = static_cast<int>(linear / per_rank);
   const int unit = static_cast<int>(linear % per_rank % units);
   BlockWork w;
   w.split = static_cast<int>(linear % per_rank / units);
-  w.head = unit % p.heads;
-  w.batch = unit / p.heads;
+  w.head = unit % (p.heads / p.q_pack);
+  w.batch = unit / (p.heads / p.q_pack);
   // The runtime's order if given, else the last tile (which under causal-like masks walks the
   // most keys) first.
   w.q_tile = p.tile_order ? p.tile_order[rank] : p.num_q_tiles - 1 - rank;
@@ -210,28 +227,35 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
   const int warp = tid / 32;
   const int lane = tid % 32;
   const BlockWork work = block_work(p);
-  const int head = work.head;
+  const int head = work.head; // the key/value head when GQA-packed
   const int batch = work.batch;
-  const int kv_head = head / p.kv_group;
+  const int pack = p.q_pack;
+  const int kv_head = pack > 1 ? head : head / p.kv_group;
   const int row0 = work.q_tile * BlockM;
   // A varlen batch's grid covers its longest sequence; shorter ones' extra tiles leave here,
   // before any barrier.
   const SeqBounds seq = seq_bounds(p, batch);
-  if (row0 >= seq.len_q) return;
-  const int rows = min(BlockM, seq.len_q - row0);
+  if (row0 >= seq.len_q * pack) return;
+  const int rows = min(BlockM, seq.len_q * pack - row0);
   const int seq_k = seq.len_k;
+  const int q_offset = seq.len_k - seq.len_q;
+  // Tile row r -> (query head, row within the sequence).
+  auto row_head = [&](int r) { return pack > 1 ? head * pack + (row0 + r) % pack : head; };
+  auto row_pos = [&](int r) { return pack > 1 ? (row0 + r) / pack : row0 + r; };
 
   // The mask holds only its parameters: the analysis plan lives inside classify and key_ranges,
   // which run in warp 0's walk-list fills, never per element. int64_t is `long` in host builds
   // and `long long` under NVRTC: same bits, spell the contract type.
   const Mask mask(reinterpret_cast<const long long*>(p.mask_params));
-  const long long q0 = static_cast<long long>(row0) + (seq.len_k - seq.len_q);
-  const long long q1 = q0 + rows - 1;
+  const long long q0 = static_cast<long long>(row_pos(0)) + q_offset;
+  const long long q1 = static_cast<long long>(row_pos(rows - 1)) + q_offset;
 
   const bool packed_q = p.cu_seqlens_q != nullptr, packed_k = p.cu_seqlens_k != nullptr;
-  const Elem* gQ = static_cast<const Elem*>(p.q) + seq_row_offset(p.q_stride_b, p.q_stride_h,
-                                                                  p.q_stride_s, packed_q, batch,
-                                                                  head, seq.q_start, row0);
+  auto q_row = [&](int r) {
+    return static_cast<const Elem*>(p.q) + seq_row_offset(p.q_stride_b, p.q_stride_h,
+                                                          p.q_stride_s, packed_q, batch,
+                                                          row_head(r), seq.q_start, row_pos(r));
+  };
   const Elem* gK = static_cast<const Elem*>(p.k) + seq_row_offset(p.k_stride_b, p.k_stride_h,
                                                                   p.k_stride_s, packed_k, batch,
                                                                   kv_head, seq.k_start, 0);
@@ -240,7 +264,10 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
                                                                   kv_head, seq.k_start, 0);
 
   // The Q load flies while warp 0 builds the walk list.
-  load_tile<HeadDim, BlockM, kThreads>(sQ, gQ, p.q_stride_s, rows, tid);
+  if (pack > 1)
+    load_rows<HeadDim, BlockM, kThreads>(sQ, q_row, rows, tid);
+  else
+    load_tile<HeadDim, BlockM, kThreads>(sQ, q_row(0), p.q_stride_s, rows, tid);
   cp_async_commit();
 
   if (warp == 0) {
@@ -377,6 +404,9 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
     const int slot = it % Stages;
     const uint32_t sK_addr = smem_addr(sK + slot * Shape::kTileElems);
     const uint32_t sV_addr = smem_addr(sV + slot * Shape::kTileElems);
+    // A warp whose rows all lie past the tile's valid rows (decode: a few rows in a tall tile)
+    // only helps with the loads. Not under SplitKV, whose second barrier every warp must reach.
+    if (!SplitKV && warp_row0 >= rows) continue;
 
     if constexpr (Shape::kQInRegs) {
       if (it == 0) {
@@ -433,7 +463,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
       for (int mt = 0; mt < kMT; ++mt)
 #pragma unroll
         for (int h = 0; h < 2; ++h) {
-          const int q = static_cast<int>(q0) + warp_row0 + mt * 16 + g + h * 8;
+          const int q = row_pos(warp_row0 + mt * 16 + g + h * 8) + q_offset;
 #pragma unroll
           for (int n = 0; n < kNT; ++n)
 #pragma unroll
@@ -521,7 +551,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
         const float inv = sum > 0.f ? 1.f / sum : 0.f;
         const int r = warp_row0 + mt * 16 + g + h * 8;
         if (r >= rows) continue;
-        const int64_t prow = partial_row(p, work.split, batch, head, row0 + r);
+        const int64_t prow = partial_row(p, work.split, batch, row_head(r), row_pos(r));
         float* dst = p.o_partial + prow * HeadDim + 2 * t;
 #pragma unroll
         for (int d = 0; d < kDT; ++d)
@@ -552,12 +582,10 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
         *reinterpret_cast<uint32_t*>(sO + swz<HeadDim>(r, d) + 2 * t) = v;
       }
       if (p.lse != nullptr && t == 0 && r < rows)
-        p.lse[lse_index(p, seq, batch, head, row0 + r)] = row_lse(mt, h, sum);
+        p.lse[lse_index(p, seq, batch, row_head(r), row_pos(r))] = row_lse(mt, h, sum);
     }
   __syncthreads();
 
-  Elem* gO = static_cast<Elem*>(p.o) + seq_row_offset(p.o_stride_b, p.o_stride_h, p.o_stride_s,
-                                                      packed_q, batch, head, seq.q_start, row0);
   constexpr int kChunks = Shape::kChunks;
 #pragma unroll
   for (int i = 0; i < BlockM * kChunks / kThreads; ++i) {
@@ -566,7 +594,10 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
     const int chunk = idx % kChunks;
     if (row < rows) {
       const uint4 v = *reinterpret_cast<const uint4*>(sO + swz<HeadDim>(row, chunk));
-      *reinterpret_cast<uint4*>(gO + static_cast<int64_t>(row) * p.o_stride_s + chunk * 8) = v;
+      Elem* gO = static_cast<Elem*>(p.o) + seq_row_offset(p.o_stride_b, p.o_stride_h,
+                                                          p.o_stride_s, packed_q, batch,
+                                                          row_head(row), seq.q_start, row_pos(row));
+      *reinterpret_cast<uint4*>(gO + chunk * 8) = v;
     }
   }
 }

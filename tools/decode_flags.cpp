@@ -25,6 +25,9 @@ void add_decode_flags(CLI::App* cmd, DecodeFlags& f) {
   cmd->add_option("--splits", f.splits,
                   "split-KV shares per query tile (GPU): 0 = chosen from the problem, 1 = off")
       ->check(CLI::Range(0, kMaxKvSplits));
+  cmd->add_option("--pack-gqa", f.pack_gqa,
+                  "GQA packing (GPU): 0 = when a head's queries underfill a tile, 1 = off, 2 = on")
+      ->check(CLI::Range(0, 2));
   cmd->add_option("--seqlens-k", f.seqlens_k,
                   "per-sequence key lengths a,b,...: the batch is their count (with only these, "
                   "a padded cache read through seqused_k, --seq-q queries each)")
@@ -37,6 +40,7 @@ void add_decode_flags(CLI::App* cmd, DecodeFlags& f) {
 
 std::string apply_decode_flags(const DecodeFlags& f, RandomRunOptions& ro) {
   ro.kv_splits = f.splits;
+  ro.pack_gqa = f.pack_gqa;
   for (auto [text, out, flag] : {std::tuple{&f.seqlens_q, &ro.seqlens_q, "--seqlens-q"},
                                  std::tuple{&f.seqlens_k, &ro.seqlens_k, "--seqlens-k"}}) {
     if (text->empty()) continue;

@@ -1,5 +1,5 @@
-// Flags of `attnjit run` for decode and variable-length batches: --splits, --seqlens-k,
-// --seqlens-q. Kept apart from the common problem flags because only `run` takes them.
+// Flags of `attnjit run` for decode and variable-length batches: --splits, --pack-gqa,
+// --seqlens-k, --seqlens-q. Kept apart from the common problem flags because only `run` takes them.
 #pragma once
 
 #include "runtime/run_random.h"
@@ -11,7 +11,8 @@
 namespace attnjit::cli {
 
 struct DecodeFlags {
-  int splits = 0; // Problem::kv_splits
+  int splits = 0;   // Problem::kv_splits
+  int pack_gqa = 0; // Problem::pack_gqa
   std::string seqlens_q, seqlens_k;
 };
 

@@ -36,11 +36,11 @@ struct VarCase {
   bool used;   // padded: pass seqused_k (false: every sequence uses all keys)
 };
 
-std::string describe(const VarCase& c, int splits) {
+std::string describe(const VarCase& c, int splits, int pack) {
   std::string s = c.mask + " d" + std::to_string(c.head_dim) + " " + dtype_name(c.dtype) + " h" +
                   std::to_string(c.heads) + "/" + std::to_string(c.kv_heads) +
                   (c.packed ? " packed" : c.used ? " seqused" : " dense") + " splits " +
-                  std::to_string(splits) + " q";
+                  std::to_string(splits) + " pack " + std::to_string(pack) + " q";
   for (int l : c.lens_q) s += " " + std::to_string(l);
   s += " k";
   for (int l : c.lens_k) s += " " + std::to_string(l);
@@ -106,10 +106,12 @@ std::vector<int> sample_rows(int n) {
   return rows;
 }
 
-// Runs one case with `splits` (Problem::kv_splits) and checks every sequence. Returns the
+// Runs one case with `splits` (Problem::kv_splits) and `pack` (Problem::pack_gqa) and checks
+// every sequence. Returns the
 // output (as floats) so that runs with different splits can be compared.
-std::vector<float> check_case(const Kernel& kernel, const VarCase& c, int splits, unsigned seed) {
-  INFO(describe(c, splits));
+std::vector<float> check_case(const Kernel& kernel, const VarCase& c, int splits, int pack,
+                              unsigned seed) {
+  INFO(describe(c, splits, pack));
   const int B = int(c.lens_k.size()), D = c.head_dim;
   std::mt19937 rng(seed);
   Seqs q = make_seqs(c.packed, B, c.heads, c.lens_q);
@@ -139,6 +141,7 @@ std::vector<float> check_case(const Kernel& kernel, const VarCase& c, int splits
   p.lse = static_cast<float*>(dlse.data());
   p.params = c.params;
   p.kv_splits = splits;
+  p.pack_gqa = pack;
   if (c.packed) {
     p.cu_seqlens_q = static_cast<const int32_t*>(dcq.data());
     p.cu_seqlens_k = static_cast<const int32_t*>(dck.data());
@@ -196,7 +199,7 @@ std::vector<float> check_case(const Kernel& kernel, const VarCase& c, int splits
   }
   const double err = want.empty() ? 0.0 : relative_error(got, want);
   const double tol = c.dtype == DType::bf16 ? 1e-2 : 2e-3;
-  std::printf("  %-100s err %.2e empty rows %d\n", describe(c, splits).c_str(), err, empty_rows);
+  std::printf("  %-100s err %.2e empty rows %d\n", describe(c, splits, pack).c_str(), err, empty_rows);
   CHECK(unwritten == 0);
   CHECK(bad_empty == 0);
   CHECK(bad_lse == 0);
@@ -248,7 +251,7 @@ std::vector<VarCase> cases() {
 
 } // namespace
 
-TEST_CASE("gpu: decode and varlen batches match the fp64 reference, split on and off",
+TEST_CASE("gpu: decode and varlen batches match the fp64 reference, split and packing on and off",
           "[gpu][varlen]") {
   std::vector<VarCase> all = cases();
   using Key = std::tuple<std::string, int, DType>;
@@ -265,10 +268,10 @@ TEST_CASE("gpu: decode and varlen batches match the fp64 reference, split on and
     const Result<Kernel>& k = kernels[{c.mask, c.head_dim, c.dtype}].get();
     INFO((k.ok() ? std::string() : k.error().message));
     REQUIRE(k.ok());
-    // The same inputs (same seed) with split-KV off, chosen and forced.
-    const std::vector<float> off = check_case(*k, c, 1, seed);
-    check_case(*k, c, 0, seed);
-    const std::vector<float> on = check_case(*k, c, 7, seed);
+    // The same inputs (same seed) with split-KV and GQA packing off, chosen, and forced on.
+    const std::vector<float> off = check_case(*k, c, 1, 1, seed);
+    check_case(*k, c, 0, 0, seed);
+    const std::vector<float> on = check_case(*k, c, 7, 2, seed);
     double num = 0, den = 0;
     for (size_t i = 0; i < on.size(); ++i) {
       if (std::isnan(off[i]) || std::isnan(on[i])) continue; // rows past a sequence's end
@@ -300,4 +303,9 @@ TEST_CASE("gpu: varlen launch errors are reported", "[gpu][varlen]") {
   r = k->run(p);
   REQUIRE(!r.ok());
   CHECK_THAT(r.error().message, Catch::Contains("kv_splits = 500"));
+  p.kv_splits = 0;
+  p.pack_gqa = 3;
+  r = k->run(p);
+  REQUIRE(!r.ok());
+  CHECK_THAT(r.error().message, Catch::Contains("pack_gqa = 3"));
 }

@@ -133,8 +133,12 @@ TEST_CASE("split count: forced, full grid, decode", "[split]") {
   c.sm_count = 132;
   c.blocks_per_sm = 1;
   c.walk_tiles = 512;
-  c.blocks = 32; // decode, batch 1, 32 heads
-  CHECK(choose_kv_splits(c) == 5);
+  c.blocks = 32; // decode, batch 1, 32 heads: 4 x 32 = 128 blocks fill 97% of one wave
+  CHECK(choose_kv_splits(c) == 4);
+  c.blocks = 64; // 3 shares would leave a second wave 45% full; 2 fill one wave
+  CHECK(choose_kv_splits(c) == 2);
+  c.blocks = 110; // at least 80% of a wave already
+  CHECK(choose_kv_splits(c) == 1);
   c.blocks = 4096; // prefill
   CHECK(choose_kv_splits(c) == 1);
   c.forced = 1;
@@ -282,4 +286,39 @@ TEST_CASE("launch params of varlen problems: grid and 32-bit proof from the max 
   // Window bounds near 2^31 with sequences this long cannot be proven to fit 32 bits.
   p.params = {{"W", 2147483000}};
   CHECK(!k.make_params(p).ok());
+}
+
+TEST_CASE("GQA packing: when it applies and what the launch then covers", "[split]") {
+  CHECK(gqa_pack(0, 4, 1, 128) == 4);   // decode
+  CHECK(gqa_pack(0, 4, 128, 128) == 1); // a full tile per head already
+  CHECK(gqa_pack(0, 1, 1, 128) == 1);   // no group to pack
+  CHECK(gqa_pack(1, 8, 1, 128) == 1);   // off
+  CHECK(gqa_pack(2, 8, 4096, 128) == 8); // forced on
+  CHECK(gqa_pack(2, 1, 4096, 128) == 1);
+
+  auto program = build_mask_program("causal");
+  REQUIRE(program.ok());
+  KernelInfo info;
+  info.canonical = program->canonical;
+  info.head_dim = 128;
+  auto module = std::make_shared<GpuModule>(std::vector<char>{0}, "attnjit_fwd");
+  GpuKernel k(*program, info, module, LaunchShape{64, 64, 128, 49152}, 0);
+  alignas(16) static char buffer[64];
+  Problem p;
+  p.batch = 2, p.heads = 32, p.kv_heads = 8, p.seq_q = 5, p.seq_k = 9000;
+  for (TensorRef* t : {&p.q, &p.k, &p.v, &p.o}) *t = {buffer, 0, 8, 64};
+  auto fp = k.make_params(p);
+  REQUIRE(fp.ok());
+  CHECK(fp->q_pack == 4);
+  CHECK(fp->num_q_tiles == 1); // 5 positions x 4 heads = 20 rows of a 64-row tile
+  p.pack_gqa = 1;
+  fp = k.make_params(p);
+  REQUIRE(fp.ok());
+  CHECK(fp->q_pack == 1);
+  p.pack_gqa = 2, p.seq_q = 100;
+  fp = k.make_params(p);
+  REQUIRE(fp.ok());
+  CHECK(fp->num_q_tiles == 7); // ceil(400 / 64)
+  p.pack_gqa = 5;
+  CHECK_THAT(k.make_params(p).error().message, Catch::Contains("pack_gqa = 5"));
 }

@@ -119,6 +119,10 @@ struct Problem {
   // of the shares is allocated by the kernel and kept per (context, stream); runs on one stream
   // are ordered, so they may share it. Ignored by the CPU backend.
   int kv_splits = 0;
+  // GQA packing on the GPU: the query heads that share a key/value head go into one tile's rows
+  // (row r: head r % group, position r / group), so K and V are read once per group. 0 = when
+  // one head's query rows fill less than a tile (decode), 1 = off, 2 = on.
+  int pack_gqa = 0;
 };
 
 // Where compile() found the kernel: compiled by this call, already in this process, or read
