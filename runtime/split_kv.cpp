@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 
 namespace attnjit {
 
@@ -79,9 +80,11 @@ SplitWorkspace::~SplitWorkspace() {
   const auto& drv = cuda_driver();
   if (!drv) return;
   const CudaDriver& d = **drv;
-  for (const auto& [key, buf] : buffers_) {
-    if (d.cuCtxPushCurrent(key.first) != kCudaSuccess) continue;
-    d.cuMemFree(buf.ptr);
+  std::vector<std::pair<CUcontext, CUdeviceptr>> all = retired_;
+  for (const auto& [key, buf] : buffers_) all.emplace_back(key.first, buf.ptr);
+  for (const auto& [ctx, ptr] : all) {
+    if (!ptr || d.cuCtxPushCurrent(ctx) != kCudaSuccess) continue;
+    d.cuMemFree(ptr);
     CUcontext popped = nullptr;
     d.cuCtxPopCurrent(&popped);
   }
@@ -92,9 +95,10 @@ Result<CUdeviceptr> SplitWorkspace::get(const CudaDriver& d, CUcontext ctx, void
   std::lock_guard lock(mu_);
   Buffer& buf = buffers_[{ctx, stream}];
   if (buf.bytes >= bytes) return buf.ptr;
-  // Growing: cuMemFree waits for the work queued on the old buffer before it frees it.
-  if (buf.ptr) d.cuMemFree(buf.ptr);
+  if (buf.ptr) retired_.emplace_back(ctx, buf.ptr);
   buf = {};
+  // Powers of two: the retired buffers then add up to less than the live one.
+  bytes = std::bit_ceil(bytes);
   CUdeviceptr ptr = 0;
   if (auto r = cuda_check(d, d.cuMemAlloc(&ptr, bytes),
                           fmt::format("split-KV workspace of {} bytes", bytes));

@@ -10,6 +10,7 @@
 #include <map>
 #include <mutex>
 #include <utility>
+#include <vector>
 
 namespace attnjit {
 
@@ -52,6 +53,8 @@ size_t split_workspace_bytes(int splits, int batch, int heads, int max_seq_q, in
 
 // Device workspace kept per (context, stream) and grown on demand. Work queued on one stream
 // runs in order, so consecutive runs on a stream may share a buffer; different streams never do.
+// A buffer outgrown is kept until the kernel goes away, not freed: another thread may have just
+// queued a launch on it.
 class SplitWorkspace {
 public:
   SplitWorkspace() = default;
@@ -69,6 +72,7 @@ private:
   };
   std::mutex mu_;
   std::map<std::pair<CUcontext, void*>, Buffer> buffers_;
+  std::vector<std::pair<CUcontext, CUdeviceptr>> retired_;
 };
 
 } // namespace attnjit

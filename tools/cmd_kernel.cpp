@@ -163,6 +163,7 @@ int run_cmd(const KernelFlags& f) {
     std::printf("backend   %s (%s)\n", backend_name(i.backend), i.arch.c_str());
     std::printf("problem   batch %d, heads %d/%d, seq_q %d, seq_k %d, head_dim %d, %s\n", ro.batch,
                 ro.heads, ro.kv_heads, ro.seq_q, ro.seq_k, i.head_dim, dtype_name(i.dtype));
+    print_sequence_lengths(ro);
     std::printf("compile   %.1f ms (%s)\n", i.compile_ms,
                 i.cache == CacheStatus::Miss ? "miss" : cache_status_name(i.cache));
     std::printf("time      %.3f ms (median of %d)\n", r->ms, ro.iters);

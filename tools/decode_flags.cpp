@@ -4,6 +4,7 @@
 #include "runtime/varlen.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace attnjit::cli {
 
@@ -58,6 +59,14 @@ std::string apply_decode_flags(const DecodeFlags& f, RandomRunOptions& ro) {
     return fmt::format("--batch {} disagrees with the {} sequence lengths given", ro.batch, count);
   ro.batch = int(count);
   return {};
+}
+
+void print_sequence_lengths(const RandomRunOptions& ro) {
+  if (!ro.seqlens_q.empty())
+    fmt::print("sequences packed, query lengths {}\n", fmt::join(ro.seqlens_q, ","));
+  if (!ro.seqlens_k.empty())
+    fmt::print("sequences key lengths {}{}\n", fmt::join(ro.seqlens_k, ","),
+               ro.seqlens_q.empty() ? " (seqused_k)" : "");
 }
 
 } // namespace attnjit::cli

@@ -23,4 +23,8 @@ void add_decode_flags(CLI::App* cmd, DecodeFlags& f);
 // else the error message.
 std::string apply_decode_flags(const DecodeFlags& f, RandomRunOptions& ro);
 
+// For the text report: the per-sequence lengths of a varlen run (nothing otherwise), since the
+// problem line's seq_q / seq_k then do not describe it.
+void print_sequence_lengths(const RandomRunOptions& ro);
+
 } // namespace attnjit::cli
