@@ -84,8 +84,7 @@ Result<FwdParams> GpuKernel::make_params(const Problem& p) const {
   fp.seq_q = p.seq_q;
   fp.seq_k = p.seq_k;
   fp.q_pack = gqa_pack(p.pack_gqa, fp.kv_group, ext->max_seq_q, shape_.block_m);
-  fp.num_q_tiles =
-      int((int64_t(ext->max_seq_q) * fp.q_pack + shape_.block_m - 1) / shape_.block_m);
+  fp.num_q_tiles = int((int64_t(ext->max_seq_q) * fp.q_pack + shape_.block_m - 1) / shape_.block_m);
   fp.q_offset = p.seq_k - p.seq_q;
   const double scale = p.scale != 0 ? double(p.scale) : 1.0 / std::sqrt(double(info_.head_dim));
   fp.scale = float(scale);
@@ -166,9 +165,9 @@ Result<void> GpuKernel::run(const Problem& p) const {
   // The longest key sequence (varlen_extent's rule): it bounds the walk a share can take.
   const int max_seq_k =
       fp->cu_seqlens_k || (fp->seqused_k && p.max_seq_k > 0) ? p.max_seq_k : fp->seq_k;
-  fp->num_splits = planned_kv_splits(info_, p.batch, p.heads / fp->q_pack,
-                                     fp->max_seq_q * fp->q_pack, max_seq_k, p.kv_splits,
-                                     sm_count_.load());
+  fp->num_splits =
+      planned_kv_splits(info_, p.batch, p.heads / fp->q_pack, fp->max_seq_q * fp->q_pack, max_seq_k,
+                        p.kv_splits, sm_count_.load());
   if (fp->num_splits > 1) return launch_split(d, scope.context(), *fn, p, *fp, blocks);
   void* args[] = {&fp.value()};
   CUresult r =
@@ -186,9 +185,9 @@ Result<void> GpuKernel::launch_split(const CudaDriver& d, CUcontext ctx, CUfunct
     return Error{fmt::format("{} split-KV shares of {} blocks pass the 2^31 - 1 blocks of a launch",
                              fp.num_splits, blocks)};
   const size_t rows = size_t(fp.num_splits) * p.batch * p.heads * fp.max_seq_q;
-  auto ws = workspace_.get(d, ctx, p.stream,
-                           split_workspace_bytes(fp.num_splits, p.batch, p.heads, fp.max_seq_q,
-                                                 info_.head_dim));
+  auto ws = workspace_.get(
+      d, ctx, p.stream,
+      split_workspace_bytes(fp.num_splits, p.batch, p.heads, fp.max_seq_q, info_.head_dim));
   if (!ws) return ws.error();
   fp.o_partial = reinterpret_cast<float*>(*ws);
   fp.lse_partial = fp.o_partial + rows * size_t(info_.head_dim);

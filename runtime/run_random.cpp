@@ -270,8 +270,8 @@ Result<RandomRunReport> run_random(const Kernel& kernel, const RandomRunOptions&
   rep.tflops = rep.ms > 0 ? 4.0 * B * H * double(*pairs) * D / (rep.ms * 1e-3) / 1e12 : 0;
   rep.splits = splits_used(info, opt, B, LQ, LK);
   if (LQ <= kDecodeRows && rep.ms > 0) {
-    const double bytes = double(walked_keys(MaskEvaluator(*mask, *values), LQ, LK)) * B * HK * D *
-                         dtype_size(t) * 2;
+    const double bytes =
+        double(walked_keys(MaskEvaluator(*mask, *values), LQ, LK)) * B * HK * D * dtype_size(t) * 2;
     rep.gbps = bytes / (rep.ms * 1e-3) / 1e9;
   }
 
@@ -423,15 +423,14 @@ Result<RandomRunReport> run_varlen(const Kernel& kernel, const RandomRunOptions&
     if (auto r = ctx.enter(d, 0); !r) return r.error();
     DeviceBuffers buf{&d, {}};
     CUdeviceptr dq, dk, dv, dout, dlse, dcq, dck, dused;
-    for (auto [dst, src, bytes] :
-         {std::tuple{&dq, (const void*)q.bytes.data(), q.bytes.size()},
-          std::tuple{&dk, (const void*)k.bytes.data(), k.bytes.size()},
-          std::tuple{&dv, (const void*)v.bytes.data(), v.bytes.size()},
-          std::tuple{&dout, (const void*)o.data(), o.size()},
-          std::tuple{&dlse, (const void*)lse.data(), lse.size() * 4},
-          std::tuple{&dcq, (const void*)cu_q->data(), cu_q->size() * 4},
-          std::tuple{&dck, (const void*)cu_k->data(), cu_k->size() * 4},
-          std::tuple{&dused, (const void*)used.data(), used.size() * 4}}) {
+    for (auto [dst, src, bytes] : {std::tuple{&dq, (const void*)q.bytes.data(), q.bytes.size()},
+                                   std::tuple{&dk, (const void*)k.bytes.data(), k.bytes.size()},
+                                   std::tuple{&dv, (const void*)v.bytes.data(), v.bytes.size()},
+                                   std::tuple{&dout, (const void*)o.data(), o.size()},
+                                   std::tuple{&dlse, (const void*)lse.data(), lse.size() * 4},
+                                   std::tuple{&dcq, (const void*)cu_q->data(), cu_q->size() * 4},
+                                   std::tuple{&dck, (const void*)cu_k->data(), cu_k->size() * 4},
+                                   std::tuple{&dused, (const void*)used.data(), used.size() * 4}}) {
       Result<CUdeviceptr> a = buf.alloc(bytes);
       if (!a) return a.error();
       *dst = *a;
@@ -499,8 +498,8 @@ Result<RandomRunReport> run_varlen(const Kernel& kernel, const RandomRunOptions&
     std::vector<int> rows = rows_to_check(lq[b], std::max(16, opt.check_rows / B), opt.seed + b);
     std::vector<float> qs = slice(lay_q, q.values, b, lq[b]), ks = slice(lay_k, k.values, b, lk[b]),
                        vs = slice(lay_k, v.values, b, lk[b]);
-    ReferenceProblem rp{1, H, HK, lq[b], lk[b], D, qs.data(), ks.data(), vs.data(),
-                        double(opt.scale)};
+    ReferenceProblem rp{1, H,         HK,        lq[b],     lk[b],
+                        D, qs.data(), ks.data(), vs.data(), double(opt.scale)};
     ReferenceOutput ref = reference_attention(
         rp, [&](int64_t qp, int64_t kp) { return eval(qp, kp); }, rows);
     const size_t R = rows.size();
@@ -508,9 +507,11 @@ Result<RandomRunReport> run_varlen(const Kernel& kernel, const RandomRunOptions&
       for (size_t i = 0; i < R; ++i) {
         const size_t at = lay_q.index(b, h, rows[i]);
         for (int dd = 0; dd < D; ++dd) got.push_back(load(t, o.data() + (at + dd) * dtype_size(t)));
-        want.insert(want.end(), ref.o.begin() + (h * R + i) * D, ref.o.begin() + (h * R + i + 1) * D);
+        want.insert(want.end(), ref.o.begin() + (h * R + i) * D,
+                    ref.o.begin() + (h * R + i + 1) * D);
         const double l = lse[at / D], lr = ref.lse[h * R + i];
-        if (std::isnan(l)) rep.lse_max_err = NAN;
+        if (std::isnan(l))
+          rep.lse_max_err = NAN;
         else if (std::isinf(lr) || std::isinf(l))
           rep.lse_max_err = l == lr ? rep.lse_max_err : INFINITY;
         else

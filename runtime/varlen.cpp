@@ -32,11 +32,11 @@ Result<VarlenExtent> varlen_extent(const Problem& p) {
     e.max_seq_k = p.max_seq_k;
   }
   if (e.max_seq_q > p.seq_q)
-    return Error{fmt::format("max_seq_q = {} is more than the {} query rows (seq_q)", e.max_seq_q,
-                             p.seq_q)};
+    return Error{
+        fmt::format("max_seq_q = {} is more than the {} query rows (seq_q)", e.max_seq_q, p.seq_q)};
   if (e.max_seq_k > p.seq_k)
-    return Error{fmt::format("max_seq_k = {} is more than the {} key rows (seq_k)", e.max_seq_k,
-                             p.seq_k)};
+    return Error{
+        fmt::format("max_seq_k = {} is more than the {} key rows (seq_k)", e.max_seq_k, p.seq_k)};
   return e;
 }
 
@@ -54,8 +54,8 @@ Result<void> check_cu_seqlens(const int32_t* cu, int batch, int total, int max_l
                                name, max_len)};
   }
   if (cu[batch] != total)
-    return Error{fmt::format("{}[{}] = {} must equal the total rows {}", name, batch, cu[batch],
-                             total)};
+    return Error{
+        fmt::format("{}[{}] = {} must equal the total rows {}", name, batch, cu[batch], total)};
   return {};
 }
 
@@ -95,8 +95,8 @@ Result<std::vector<int>> parse_lengths(std::string_view text, std::string_view f
     int v = 0;
     auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), v);
     if (item.empty() || ec != std::errc() || end != item.data() + item.size() || v < 0)
-      return Error{fmt::format("{}: '{}' is not a length (a non-negative integer below 2^31)",
-                               flag, item)};
+      return Error{
+          fmt::format("{}: '{}' is not a length (a non-negative integer below 2^31)", flag, item)};
     out.push_back(v);
     if (comma == std::string_view::npos) break;
     pos = comma + 1;
@@ -157,8 +157,7 @@ Result<void> for_each_sequence(const Problem& p, int elem_bytes,
     if (auto r = run(s); !r) return Error{fmt::format("sequence {}: {}", b, r.error().message)};
     if (p.lse && ext->packed)
       for (int h = 0; h < p.heads; ++h)
-        std::copy_n(lse.begin() + size_t(h) * s.seq_q, s.seq_q,
-                    p.lse + int64_t(h) * p.seq_q + q0);
+        std::copy_n(lse.begin() + size_t(h) * s.seq_q, s.seq_q, p.lse + int64_t(h) * p.seq_q + q0);
   }
   return {};
 }

@@ -252,16 +252,16 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
 
   const bool packed_q = p.cu_seqlens_q != nullptr, packed_k = p.cu_seqlens_k != nullptr;
   auto q_row = [&](int r) {
-    return static_cast<const Elem*>(p.q) + seq_row_offset(p.q_stride_b, p.q_stride_h,
-                                                          p.q_stride_s, packed_q, batch,
-                                                          row_head(r), seq.q_start, row_pos(r));
+    return static_cast<const Elem*>(p.q) + seq_row_offset(p.q_stride_b, p.q_stride_h, p.q_stride_s,
+                                                          packed_q, batch, row_head(r), seq.q_start,
+                                                          row_pos(r));
   };
-  const Elem* gK = static_cast<const Elem*>(p.k) + seq_row_offset(p.k_stride_b, p.k_stride_h,
-                                                                  p.k_stride_s, packed_k, batch,
-                                                                  kv_head, seq.k_start, 0);
-  const Elem* gV = static_cast<const Elem*>(p.v) + seq_row_offset(p.v_stride_b, p.v_stride_h,
-                                                                  p.v_stride_s, packed_k, batch,
-                                                                  kv_head, seq.k_start, 0);
+  const Elem* gK =
+      static_cast<const Elem*>(p.k) + seq_row_offset(p.k_stride_b, p.k_stride_h, p.k_stride_s,
+                                                     packed_k, batch, kv_head, seq.k_start, 0);
+  const Elem* gV =
+      static_cast<const Elem*>(p.v) + seq_row_offset(p.v_stride_b, p.v_stride_h, p.v_stride_s,
+                                                     packed_k, batch, kv_head, seq.k_start, 0);
 
   // The Q load flies while warp 0 builds the walk list.
   if (pack > 1)
@@ -291,8 +291,8 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
           ++m;
         }
       }
-      if (p.num_splits > 1) m = keep_split_share(walk.tile_lo, walk.tile_hi, m, p.num_splits,
-                                                 work.split);
+      if (p.num_splits > 1)
+        m = keep_split_share(walk.tile_lo, walk.tile_hi, m, p.num_splits, work.split);
       walk.count = m;
       walk.r = 0;
       walk.t = m > 0 ? walk.tile_lo[0] : 0;
@@ -594,9 +594,9 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
     const int chunk = idx % kChunks;
     if (row < rows) {
       const uint4 v = *reinterpret_cast<const uint4*>(sO + swz<HeadDim>(row, chunk));
-      Elem* gO = static_cast<Elem*>(p.o) + seq_row_offset(p.o_stride_b, p.o_stride_h,
-                                                          p.o_stride_s, packed_q, batch,
-                                                          row_head(row), seq.q_start, row_pos(row));
+      Elem* gO = static_cast<Elem*>(p.o) + seq_row_offset(p.o_stride_b, p.o_stride_h, p.o_stride_s,
+                                                          packed_q, batch, row_head(row),
+                                                          seq.q_start, row_pos(row));
       *reinterpret_cast<uint4*>(gO + chunk * 8) = v;
     }
   }

@@ -61,8 +61,7 @@ ATTNJIT_HD SplitShare split_share(int n, int splits, int s) {
 // Keeps share `split` of the candidate key tiles in the merged ranges [lo[i], hi[i]] (in order,
 // equal counts per share: split_share) and returns the number of ranges left. In place: range
 // i only ever moves to an index at or below i.
-ATTNJIT_HD int keep_split_share(int* lo, int* hi, int count, int splits,
-                                                int split) {
+ATTNJIT_HD int keep_split_share(int* lo, int* hi, int count, int splits, int split) {
   int total = 0;
   for (int i = 0; i < count; ++i) total += hi[i] - lo[i] + 1;
   const SplitShare share = split_share(total, splits, split);
@@ -122,8 +121,8 @@ ATTNJIT_HD SeqBounds seq_bounds(const FwdParams& p, int b) {
 
 // Element offset of row `row` (within its sequence) of head h of sequence b: a packed batch has
 // no batch stride, its sequences are consecutive rows.
-ATTNJIT_HD int64_t seq_row_offset(int64_t stride_b, int64_t stride_h, int64_t stride_s,
-                                  bool packed, int b, int h, int start, int row) {
+ATTNJIT_HD int64_t seq_row_offset(int64_t stride_b, int64_t stride_h, int64_t stride_s, bool packed,
+                                  int b, int h, int start, int row) {
   return (packed ? 0 : b * stride_b) + h * stride_h + static_cast<int64_t>(start + row) * stride_s;
 }
 
@@ -171,9 +170,9 @@ __device__ __forceinline__ void merge_splits(const FwdParams& p) {
       acc[c + 1] += w * v.y;
     }
   }
-  Elem* dst = static_cast<Elem*>(p.o) + seq_row_offset(p.o_stride_b, p.o_stride_h, p.o_stride_s,
-                                                       p.cu_seqlens_q != nullptr, b, h,
-                                                       s.q_start, row) +
+  Elem* dst = static_cast<Elem*>(p.o) +
+              seq_row_offset(p.o_stride_b, p.o_stride_h, p.o_stride_s, p.cu_seqlens_q != nullptr, b,
+                             h, s.q_start, row) +
               lane * kCols;
 #pragma unroll
   for (int c = 0; c < kCols; c += 2)

@@ -136,7 +136,8 @@ int run_cmd(const KernelFlags& f) {
   ro.check = f.check;
   ro.save_dir = f.save;
   ro.iters = f.iters;
-  if (std::string why = apply_decode_flags(f.decode, ro); !why.empty()) return fail("error: " + why);
+  if (std::string why = apply_decode_flags(f.decode, ro); !why.empty())
+    return fail("error: " + why);
   Result<RandomRunReport> r = run_random(*k, ro);
   if (!r) return fail(r.error().message);
   const double tol = i.dtype == DType::bf16 ? 1e-2 : i.dtype == DType::fp16 ? 2e-3 : 1e-5;

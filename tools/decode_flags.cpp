@@ -49,8 +49,7 @@ std::string apply_decode_flags(const DecodeFlags& f, RandomRunOptions& ro) {
     if (!lengths) return lengths.error().message;
     *out = std::move(*lengths);
   }
-  if (!ro.seqlens_q.empty() && !ro.seqlens_k.empty() &&
-      ro.seqlens_q.size() != ro.seqlens_k.size())
+  if (!ro.seqlens_q.empty() && !ro.seqlens_k.empty() && ro.seqlens_q.size() != ro.seqlens_k.size())
     return fmt::format("--seqlens-q gives {} sequences but --seqlens-k {}", ro.seqlens_q.size(),
                        ro.seqlens_k.size());
   const size_t count = !ro.seqlens_q.empty() ? ro.seqlens_q.size() : ro.seqlens_k.size();

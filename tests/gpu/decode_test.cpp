@@ -39,8 +39,10 @@ struct VarCase {
 std::string describe(const VarCase& c, int splits, int pack) {
   std::string s = c.mask + " d" + std::to_string(c.head_dim) + " " + dtype_name(c.dtype) + " h" +
                   std::to_string(c.heads) + "/" + std::to_string(c.kv_heads) +
-                  (c.packed ? " packed" : c.used ? " seqused" : " dense") + " splits " +
-                  std::to_string(splits) + " pack " + std::to_string(pack) + " q";
+                  (c.packed ? " packed"
+                   : c.used ? " seqused"
+                            : " dense") +
+                  " splits " + std::to_string(splits) + " pack " + std::to_string(pack) + " q";
   for (int l : c.lens_q) s += " " + std::to_string(l);
   s += " k";
   for (int l : c.lens_k) s += " " + std::to_string(l);
@@ -199,7 +201,8 @@ std::vector<float> check_case(const Kernel& kernel, const VarCase& c, int splits
   }
   const double err = want.empty() ? 0.0 : relative_error(got, want);
   const double tol = c.dtype == DType::bf16 ? 1e-2 : 2e-3;
-  std::printf("  %-100s err %.2e empty rows %d\n", describe(c, splits, pack).c_str(), err, empty_rows);
+  std::printf("  %-100s err %.2e empty rows %d\n", describe(c, splits, pack).c_str(), err,
+              empty_rows);
   CHECK(unwritten == 0);
   CHECK(bad_empty == 0);
   CHECK(bad_lse == 0);
@@ -227,8 +230,16 @@ std::vector<VarCase> cases() {
   for (int lq : {1, 4, 16})
     for (const char* mask : {"causal", "window(255, 0)", kSinkWindow, "full"}) {
       auto [h, kv] = groups[g++ % 3];
-      VarCase c{mask,  {}, g % 2 ? 128 : 64, g % 3 == 2 ? DType::fp16 : DType::bf16, h, kv,
-                std::vector<int>(fills.size(), lq), fills, false, true};
+      VarCase c{mask,
+                {},
+                g % 2 ? 128 : 64,
+                g % 3 == 2 ? DType::fp16 : DType::bf16,
+                h,
+                kv,
+                std::vector<int>(fills.size(), lq),
+                fills,
+                false,
+                true};
       if (c.mask == kSinkWindow) c.params = sw;
       out.push_back(c);
     }
@@ -241,8 +252,8 @@ std::vector<VarCase> cases() {
   std::vector<int> lk_more = lq;
   for (size_t i = 0; i < lk_more.size(); ++i) lk_more[i] += int(i * 97);
   out.push_back({"causal", {}, 128, DType::bf16, 4, 1, lq, lq, true, false});
-  out.push_back({kSinkWindow, {{"W", 100}, {"S", 4}}, 64, DType::fp16, 8, 2, lq, lk_more, true,
-                 false});
+  out.push_back(
+      {kSinkWindow, {{"W", 100}, {"S", 4}}, 64, DType::fp16, 8, 2, lq, lk_more, true, false});
   out.push_back({"window(64, 64)", {}, 128, DType::bf16, 4, 4, lq, lk_more, true, false});
   // More queries than keys in a sequence: its first rows see nothing under causal.
   out.push_back({"causal", {}, 64, DType::bf16, 2, 1, {50, 7}, {10, 300}, true, false});

@@ -65,8 +65,8 @@ TEST_CASE("split-KV merge of key subsets equals attention over all keys", "[spli
     for (int s = 0; s < splits; ++s) {
       SplitShare share = split_share(LK, splits, s);
       parts.push_back(reference_attention(
-          rp, [&](int64_t q, int64_t k) { return k >= share.lo && k < share.hi && mask(q, k); },
-          {}, 1));
+          rp, [&](int64_t q, int64_t k) { return k >= share.lo && k < share.hi && mask(q, k); }, {},
+          1));
     }
     ReferenceOutput merged = merge(parts, whole.lse.size(), D);
     CHECK(relative_error(merged.o, whole.o) < 1e-12);
@@ -170,8 +170,8 @@ TEST_CASE("reference with per-sequence key lengths equals each sequence alone", 
                          x.k.begin() + (size_t(b) * LK + used[b]) * D);
     std::vector<float> v(x.v.begin() + size_t(b) * LK * D,
                          x.v.begin() + (size_t(b) * LK + used[b]) * D);
-    ReferenceProblem one{1, H, HK, LQ, used[b], D, x.q.data() + size_t(b) * H * LQ * D,
-                         k.data(), v.data(), 0};
+    ReferenceProblem one{
+        1, H, HK, LQ, used[b], D, x.q.data() + size_t(b) * H * LQ * D, k.data(), v.data(), 0};
     ReferenceOutput want = reference_attention(one, causal, {}, 1);
     for (size_t i = 0; i < want.o.size(); ++i)
       CHECK(got.o[size_t(b) * H * LQ * D + i] == want.o[i]);
@@ -289,10 +289,10 @@ TEST_CASE("launch params of varlen problems: grid and 32-bit proof from the max 
 }
 
 TEST_CASE("GQA packing: when it applies and what the launch then covers", "[split]") {
-  CHECK(gqa_pack(0, 4, 1, 128) == 4);   // decode
-  CHECK(gqa_pack(0, 4, 128, 128) == 1); // a full tile per head already
-  CHECK(gqa_pack(0, 1, 1, 128) == 1);   // no group to pack
-  CHECK(gqa_pack(1, 8, 1, 128) == 1);   // off
+  CHECK(gqa_pack(0, 4, 1, 128) == 4);    // decode
+  CHECK(gqa_pack(0, 4, 128, 128) == 1);  // a full tile per head already
+  CHECK(gqa_pack(0, 1, 1, 128) == 1);    // no group to pack
+  CHECK(gqa_pack(1, 8, 1, 128) == 1);    // off
   CHECK(gqa_pack(2, 8, 4096, 128) == 8); // forced on
   CHECK(gqa_pack(2, 1, 4096, 128) == 1);
 
