@@ -132,6 +132,13 @@ std::string generate_cuda(const MaskProgram& program, const KernelConfig& c) {
     << "  extern __shared__ __align__(128) char smem[];\n"
     << "  attnjit::" << c.family
     << "::fwd<Mask, Elem, kHeadDim, kBlockM, kBlockN, kWarps, kStages>(p, smem);\n"
+    << "}\n\n"
+    << "// Split-KV merge (templates/split_kv.cuh): one warp per output row, " << kMergeWarps
+    << " warps per block.\n"
+    << "extern \"C\" __global__ void __launch_bounds__(" << kMergeWarps * 32 << ")\n"
+    << kMergeEntryName << "(const __grid_constant__ attnjit::FwdParams p) {\n"
+    << "  attnjit::merge_splits<kHeadDim, Elem, attnjit::" << c.family << "::ElemOps<Elem>, "
+    << kMergeWarps << ">(p);\n"
     << "}\n";
   return o.str();
 }

@@ -11,7 +11,7 @@
 namespace attnjit {
 
 // Version of the generated source; part of the banner, so it reaches the module cache key.
-constexpr int kGenerateCudaVersion = 3;
+constexpr int kGenerateCudaVersion = 4;
 
 struct KernelConfig {
   int head_dim = 128;
@@ -52,5 +52,11 @@ std::string generate_cuda(const MaskProgram& program, const KernelConfig& config
 
 // Name of the kernel entry in every generated source.
 constexpr const char* kKernelEntryName = "attnjit_fwd";
+
+// The second entry of every generated source: merges split-KV shares (FwdParams::num_splits > 1)
+// into O and the LSE. Grid: ceil(batch * heads * max_seq_q / kMergeWarps) blocks of
+// kMergeWarps * 32 threads, no dynamic shared memory.
+constexpr const char* kMergeEntryName = "attnjit_merge";
+constexpr int kMergeWarps = 4;
 
 } // namespace attnjit

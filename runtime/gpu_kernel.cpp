@@ -1,12 +1,15 @@
 #include "runtime/gpu_kernel.h"
 
 #include "compiler/bind_params.h"
+#include "compiler/generate_cuda.h"
 #include "compiler/key_ranges.h"
 #include "runtime/check_problem.h"
 #include "runtime/tile_order.h"
+#include "runtime/varlen.h"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 
@@ -46,9 +49,24 @@ GpuKernel::~GpuKernel() {
 
 Result<FwdParams> GpuKernel::make_params(const Problem& p) const {
   if (auto r = check_gpu_problem(p); !r) return r.error();
+  auto ext = varlen_extent(p);
+  if (!ext) return ext.error();
   auto values = bind_params(program_, p.params);
   if (!values) return values.error();
-  if (auto r = check_launch(program_, *values, p.seq_q, p.seq_k); !r) return r.error();
+  if (auto r = check_launch(program_, *values, ext->max_seq_q, ext->max_seq_k); !r)
+    return r.error();
+  // A varlen sequence's queries sit at len_k - len_q + r: anywhere in [-max_seq_q, max_seq_k),
+  // which the proof over max_seq_q + max_seq_k query rows covers.
+  if (ext->any && ext->max_seq_q > 0)
+    if (auto r = check_launch(program_, *values, int64_t(ext->max_seq_q) + ext->max_seq_k,
+                              ext->max_seq_k);
+        !r)
+      return r.error();
+  if (p.pack_gqa < 0 || p.pack_gqa > 2)
+    return Error{fmt::format("pack_gqa = {} must be 0 (auto), 1 (off) or 2 (on)", p.pack_gqa)};
+  if (p.kv_splits < 0 || p.kv_splits > kMaxKvSplits)
+    return Error{fmt::format("kv_splits = {} must be in [0, {}] (0 = chosen from the problem)",
+                             p.kv_splits, kMaxKvSplits)};
 
   FwdParams fp{};
   fp.q = p.q.data;
@@ -65,12 +83,18 @@ Result<FwdParams> GpuKernel::make_params(const Problem& p) const {
   fp.kv_group = p.heads / p.kv_heads;
   fp.seq_q = p.seq_q;
   fp.seq_k = p.seq_k;
-  fp.num_q_tiles = (p.seq_q + shape_.block_m - 1) / shape_.block_m;
+  fp.q_pack = gqa_pack(p.pack_gqa, fp.kv_group, ext->max_seq_q, shape_.block_m);
+  fp.num_q_tiles = int((int64_t(ext->max_seq_q) * fp.q_pack + shape_.block_m - 1) / shape_.block_m);
   fp.q_offset = p.seq_k - p.seq_q;
   const double scale = p.scale != 0 ? double(p.scale) : 1.0 / std::sqrt(double(info_.head_dim));
   fp.scale = float(scale);
   fp.scale_log2 = float(scale * kLog2e);
   fp.tile_order = nullptr;
+  fp.num_splits = 1;
+  fp.cu_seqlens_q = p.cu_seqlens_q;
+  fp.cu_seqlens_k = p.cu_seqlens_k;
+  fp.seqused_k = p.seqused_k;
+  fp.max_seq_q = ext->max_seq_q;
   assert(values->size() <= size_t(kMaxMaskParams) && "compile() rejects masks with more params");
   for (size_t i = 0; i < values->size(); ++i) fp.mask_params[i] = (*values)[i];
   return fp;
@@ -110,7 +134,7 @@ Result<const int32_t*> GpuKernel::tile_order(const CudaDriver& d, CUcontext ctx,
 Result<void> GpuKernel::run(const Problem& p) const {
   auto fp = make_params(p);
   if (!fp) return fp.error();
-  if (p.seq_q == 0) return {}; // nothing to compute
+  if (fp->max_seq_q == 0) return {}; // nothing to compute
 
   const auto& drv = cuda_driver();
   if (!drv) return drv.error();
@@ -119,17 +143,32 @@ Result<void> GpuKernel::run(const Problem& p) const {
   if (auto r = scope.enter(d, device_); !r) return r;
   auto fn = module_->function(d, scope.context(), shape_.smem_bytes);
   if (!fn) return fn.error();
-  auto order = tile_order(d, scope.context(), p, *fp);
-  if (!order) return order.error();
-  fp->tile_order = *order;
+  // A varlen batch's tiles differ per sequence: the kernel's own order (last tile first).
+  if (!fp->cu_seqlens_q && !fp->seqused_k && fp->q_pack == 1) {
+    auto order = tile_order(d, scope.context(), p, *fp);
+    if (!order) return order.error();
+    fp->tile_order = *order;
+  }
 
   // One linear grid (compiler/generate_cuda.h grid_dims): the kernel takes the tile's rank in
   // the heaviest-first order as the slowest index, so every head's heaviest tiles start first.
-  const long long blocks = (long long)fp->num_q_tiles * p.heads * p.batch;
+  const long long blocks = (long long)fp->num_q_tiles * (p.heads / fp->q_pack) * p.batch;
   if (blocks >= (1ll << 31))
     return Error{fmt::format("the problem needs {} blocks ({} query tiles x {} heads x {} batch); "
                              "a launch takes at most 2^31 - 1",
                              blocks, fp->num_q_tiles, p.heads, p.batch)};
+  if (int sms = sm_count_.load(); sms == 0) {
+    auto props = device_props(device_);
+    if (!props) return props.error();
+    sm_count_.store(props->sm_count);
+  }
+  // The longest key sequence (varlen_extent's rule): it bounds the walk a share can take.
+  const int max_seq_k =
+      fp->cu_seqlens_k || (fp->seqused_k && p.max_seq_k > 0) ? p.max_seq_k : fp->seq_k;
+  fp->num_splits =
+      planned_kv_splits(info_, p.batch, p.heads / fp->q_pack, fp->max_seq_q * fp->q_pack, max_seq_k,
+                        p.kv_splits, sm_count_.load());
+  if (fp->num_splits > 1) return launch_split(d, scope.context(), *fn, p, *fp, blocks);
   void* args[] = {&fp.value()};
   CUresult r =
       d.cuLaunchKernel(*fn, unsigned(blocks), 1, 1, unsigned(shape_.threads), 1, 1,
@@ -137,6 +176,37 @@ Result<void> GpuKernel::run(const Problem& p) const {
   return cuda_check(d, r,
                     fmt::format("launching {} (grid {}, {} threads, {} bytes shared)",
                                 info_.canonical, blocks, shape_.threads, shape_.smem_bytes));
+}
+
+Result<void> GpuKernel::launch_split(const CudaDriver& d, CUcontext ctx, CUfunction fn,
+                                     const Problem& p, FwdParams& fp, long long blocks) const {
+  const long long split_blocks = blocks * fp.num_splits;
+  if (split_blocks >= (1ll << 31))
+    return Error{fmt::format("{} split-KV shares of {} blocks pass the 2^31 - 1 blocks of a launch",
+                             fp.num_splits, blocks)};
+  const size_t rows = size_t(fp.num_splits) * p.batch * p.heads * fp.max_seq_q;
+  auto ws = workspace_.get(
+      d, ctx, p.stream,
+      split_workspace_bytes(fp.num_splits, p.batch, p.heads, fp.max_seq_q, info_.head_dim));
+  if (!ws) return ws.error();
+  fp.o_partial = reinterpret_cast<float*>(*ws);
+  fp.lse_partial = fp.o_partial + rows * size_t(info_.head_dim);
+  auto merge = module_->entry(d, ctx, kMergeEntryName);
+  if (!merge) return merge.error();
+  void* args[] = {&fp};
+  const auto stream = static_cast<CUstream>(p.stream);
+  CUresult r = d.cuLaunchKernel(fn, unsigned(split_blocks), 1, 1, unsigned(shape_.threads), 1, 1,
+                                unsigned(shape_.smem_bytes), stream, args, nullptr);
+  if (auto c = cuda_check(d, r,
+                          fmt::format("launching {} with {} split-KV shares (grid {})",
+                                      info_.canonical, fp.num_splits, split_blocks));
+      !c)
+    return c;
+  const long long items = (long long)p.batch * p.heads * fp.max_seq_q;
+  const long long merge_blocks = (items + kMergeWarps - 1) / kMergeWarps;
+  r = d.cuLaunchKernel(*merge, unsigned(merge_blocks), 1, 1, kMergeWarps * 32, 1, 1, 0, stream,
+                       args, nullptr);
+  return cuda_check(d, r, fmt::format("launching the split-KV merge (grid {})", merge_blocks));
 }
 
 } // namespace attnjit

@@ -6,8 +6,10 @@
 #include "runtime/backend.h"
 #include "runtime/cuda_driver.h"
 #include "runtime/gpu_module.h"
+#include "runtime/split_kv.h"
 #include "templates/fwd_params.cuh"
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -43,6 +45,10 @@ private:
   Result<const int32_t*> tile_order(const CudaDriver& d, CUcontext ctx, const Problem& p,
                                     const FwdParams& fp) const;
 
+  // Launches the split-KV shares and their merge (fp->num_splits > 1).
+  Result<void> launch_split(const CudaDriver& d, CUcontext ctx, CUfunction fn, const Problem& p,
+                            FwdParams& fp, long long blocks) const;
+
   MaskProgram program_;
   KernelInfo info_;
   std::shared_ptr<const GpuModule> module_;
@@ -55,6 +61,9 @@ private:
   };
   mutable std::mutex orders_mu_;
   mutable std::map<OrderKey, Order> orders_;
+
+  mutable std::atomic<int> sm_count_{0}; // the device's SMs, read on first use
+  mutable SplitWorkspace workspace_;
 };
 
 } // namespace attnjit

@@ -41,4 +41,18 @@ Result<CUfunction> GpuModule::function(const CudaDriver& d, CUcontext ctx, int s
   return l.fn;
 }
 
+Result<CUfunction> GpuModule::entry(const CudaDriver& d, CUcontext ctx, const char* name) const {
+  std::lock_guard lock(mu_);
+  for (const auto& l : loaded_) {
+    if (l.ctx != ctx) continue;
+    CUfunction fn = nullptr;
+    if (auto r = cuda_check(d, d.cuModuleGetFunction(&fn, l.module, name),
+                            fmt::format("kernel {} not found in the module", name));
+        !r)
+      return r.error();
+    return fn;
+  }
+  return Error{fmt::format("kernel {}: the module is not loaded in this context", name)};
+}
+
 } // namespace attnjit

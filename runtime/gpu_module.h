@@ -26,6 +26,10 @@ public:
   // first use and raising its dynamic shared memory limit to `smem_bytes`.
   Result<CUfunction> function(const CudaDriver& d, CUcontext ctx, int smem_bytes) const;
 
+  // Another entry of the same module (the split-KV merge), in a context where function() has
+  // loaded it already.
+  Result<CUfunction> entry(const CudaDriver& d, CUcontext ctx, const char* name) const;
+
 private:
   struct Loaded {
     CUcontext ctx;

@@ -18,7 +18,6 @@ ReferenceOutput reference_attention(const ReferenceProblem& p, const MaskPredica
   const int64_t D = p.head_dim, R = int64_t(rows.size());
   const double scale = p.scale != 0 ? p.scale : 1.0 / std::sqrt(double(D));
   const int group = p.heads / p.kv_heads;
-  const int64_t offset = int64_t(p.seq_k) - p.seq_q;
   ReferenceOutput out;
   out.o.assign(size_t(p.batch) * p.heads * R * D, 0.0);
   out.lse.assign(size_t(p.batch) * p.heads * R, -std::numeric_limits<double>::infinity());
@@ -32,14 +31,15 @@ ReferenceOutput reference_attention(const ReferenceProblem& p, const MaskPredica
     keys.reserve(size_t(p.seq_k));
     for (int64_t it; (it = next.fetch_add(1)) < items;) {
       const int64_t i = it % R, bh = it / R, h = bh % p.heads, b = bh / p.heads;
-      const int64_t row = rows[size_t(i)], qpos = row + offset;
+      const int64_t len_k = p.seqlens_k ? p.seqlens_k[b] : p.seq_k;
+      const int64_t row = rows[size_t(i)], qpos = row + len_k - p.seq_q;
       const int64_t kvh = h / group;
       const float* qv = p.q + ((b * p.heads + h) * p.seq_q + row) * D;
       const float* kb = p.k + (b * p.kv_heads + kvh) * int64_t(p.seq_k) * D;
       const float* vb = p.v + (b * p.kv_heads + kvh) * int64_t(p.seq_k) * D;
       keys.clear();
       double m = -std::numeric_limits<double>::infinity();
-      for (int64_t kk = 0; kk < p.seq_k; ++kk) {
+      for (int64_t kk = 0; kk < len_k; ++kk) {
         if (!mask(qpos, kk)) continue;
         double dot = 0;
         for (int64_t d = 0; d < D; ++d) dot += double(qv[d]) * double(kb[kk * D + d]);

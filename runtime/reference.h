@@ -14,9 +14,12 @@ struct ReferenceProblem {
   const float* k = nullptr; // [batch, kv_heads, seq_k, head_dim]
   const float* v = nullptr; // [batch, kv_heads, seq_k, head_dim]
   double scale = 0;         // 0 = 1/sqrt(head_dim)
+  // Keys used by each sequence ([batch], each at most seq_k; null = seq_k for all): sequence b
+  // attends keys [0, seqlens_k[b]) and its query row r has position r + seqlens_k[b] - seq_q.
+  const int* seqlens_k = nullptr;
 };
 
-// The mask predicate on positions: query row r has position r + seq_k - seq_q.
+// The mask predicate on positions: query row r has position r + seq_k - seq_q (per sequence).
 using MaskPredicate = std::function<bool(int64_t q, int64_t k)>;
 
 struct ReferenceOutput {

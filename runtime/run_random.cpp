@@ -8,6 +8,10 @@
 #include "runtime/half.h"
 #include "runtime/npy.h"
 #include "runtime/reference.h"
+#include "runtime/split_kv.h"
+#include "runtime/varlen.h"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
@@ -164,7 +168,16 @@ Result<int64_t> count_attended_pairs(const std::string& mask,
   return s->attended_pairs;
 }
 
+namespace {
+// Decode and variable-length batches (defined at the end of this file).
+Result<RandomRunReport> run_varlen(const Kernel& kernel, const RandomRunOptions& opt);
+int splits_used(const KernelInfo& info, const RandomRunOptions& opt, int batch, int max_seq_q,
+                int max_seq_k);
+int64_t walked_keys(const MaskEvaluator& eval, int len_q, int len_k);
+} // namespace
+
 Result<RandomRunReport> run_random(const Kernel& kernel, const RandomRunOptions& opt) {
+  if (!opt.seqlens_q.empty() || !opt.seqlens_k.empty()) return run_varlen(kernel, opt);
   const KernelInfo& info = kernel.info();
   const DType t = info.dtype;
   const int D = info.head_dim;
@@ -187,6 +200,8 @@ Result<RandomRunReport> run_random(const Kernel& kernel, const RandomRunOptions&
   Problem p;
   p.batch = B, p.heads = H, p.kv_heads = HK, p.seq_q = LQ, p.seq_k = LK, p.scale = opt.scale;
   p.params = opt.params;
+  p.kv_splits = opt.kv_splits;
+  p.pack_gqa = opt.pack_gqa;
   auto layout = [](TensorRef& r, void* data, int heads, int seq, int d) {
     r.data = data;
     r.stride_seq = d;
@@ -253,6 +268,12 @@ Result<RandomRunReport> run_random(const Kernel& kernel, const RandomRunOptions&
   if (!pairs) return pairs.error();
   rep.attended_pairs = *pairs;
   rep.tflops = rep.ms > 0 ? 4.0 * B * H * double(*pairs) * D / (rep.ms * 1e-3) / 1e12 : 0;
+  rep.splits = splits_used(info, opt, B, LQ, LK);
+  if (LQ <= kDecodeRows && rep.ms > 0) {
+    const double bytes =
+        double(walked_keys(MaskEvaluator(*mask, *values), LQ, LK)) * B * HK * D * dtype_size(t) * 2;
+    rep.gbps = bytes / (rep.ms * 1e-3) / 1e9;
+  }
 
   std::vector<float> of(nq);
   for (size_t i = 0; i < nq; ++i) {
@@ -303,5 +324,206 @@ Result<RandomRunReport> run_random(const Kernel& kernel, const RandomRunOptions&
   }
   return rep;
 }
+
+namespace {
+
+int splits_used(const KernelInfo& info, const RandomRunOptions& opt, int batch, int max_seq_q,
+                int max_seq_k) {
+  if (info.backend != BackendKind::Gpu) return 1;
+  Result<DeviceProps> props = device_props(0);
+  if (!props) return 1;
+  const int pack = gqa_pack(opt.pack_gqa, opt.heads / opt.kv_heads, max_seq_q, info.tiles.block_m);
+  return planned_kv_splits(info, batch, opt.heads / pack, max_seq_q * pack, max_seq_k,
+                           opt.kv_splits, props->sm_count);
+}
+
+// Keys that at least one of the sequence's query rows attends: what a walk must read at least.
+int64_t walked_keys(const MaskEvaluator& eval, int len_q, int len_k) {
+  int64_t n = 0;
+  for (int k = 0; k < len_k; ++k)
+    for (int r = 0; r < len_q; ++r)
+      if (eval(int64_t(r) + len_k - len_q, k)) {
+        ++n;
+        break;
+      }
+  return n;
+}
+
+// A tensor of `seqs` sequences: padded ([seqs, heads, rows, D]) or packed ([heads, total, D]).
+struct SeqLayout {
+  bool packed;
+  int heads, rows, d; // rows: per sequence when padded, the total when packed
+  std::vector<int32_t> start;
+  size_t index(int b, int h, int row) const {
+    return packed ? (size_t(h) * rows + start[b] + row) * d
+                  : ((size_t(b) * heads + h) * rows + row) * d;
+  }
+  TensorRef ref(void* data) const {
+    return {data, int64_t(heads) * rows * d, int64_t(rows) * d, int64_t(d)};
+  }
+};
+
+// One sequence's tensor as [1, heads, len, D] floats for the reference.
+std::vector<float> slice(const SeqLayout& l, const std::vector<float>& x, int b, int len) {
+  std::vector<float> out(size_t(l.heads) * len * l.d);
+  for (int h = 0; h < l.heads; ++h)
+    for (int r = 0; r < len; ++r)
+      std::copy_n(x.begin() + l.index(b, h, r), l.d, out.begin() + (size_t(h) * len + r) * l.d);
+  return out;
+}
+
+Result<RandomRunReport> run_varlen(const Kernel& kernel, const RandomRunOptions& opt) {
+  const KernelInfo& info = kernel.info();
+  const DType t = info.dtype;
+  const int D = info.head_dim, H = opt.heads, HK = opt.kv_heads;
+  if (H <= 0 || HK <= 0) return Error{"run: heads and kv_heads must be positive"};
+  if (!opt.save_dir.empty()) return Error{"run: --save does not take variable-length batches"};
+  const bool packed = !opt.seqlens_q.empty();
+  std::vector<int> lq = opt.seqlens_q, lk = opt.seqlens_k;
+  if (packed && lk.empty()) lk = lq;
+  if (!packed) lq.assign(lk.size(), opt.seq_q);
+  if (lq.size() != lk.size())
+    return Error{fmt::format("run: {} query lengths but {} key lengths", lq.size(), lk.size())};
+  const int B = int(lq.size());
+  Result<std::vector<int32_t>> cu_q = cu_seqlens_of(lq), cu_k = cu_seqlens_of(lk);
+  if (!cu_q) return cu_q.error();
+  if (!cu_k) return cu_k.error();
+  const int max_q = *std::max_element(lq.begin(), lq.end());
+  const int max_k = *std::max_element(lk.begin(), lk.end());
+  SeqLayout lay_q{packed, H, packed ? cu_q->back() : opt.seq_q, D, *cu_q};
+  SeqLayout lay_k{packed, HK, packed ? cu_k->back() : max_k, D, *cu_k};
+  const int seqs = packed ? 1 : B;
+
+  Result<MaskProgram> mask = build_mask_program(info.canonical);
+  if (!mask) return mask.error();
+  Result<std::vector<int64_t>> values = bind_params(*mask, opt.params);
+  if (!values) return values.error();
+
+  std::mt19937_64 rng(opt.seed);
+  const size_t nq = size_t(seqs) * H * lay_q.rows * D, nkv = size_t(seqs) * HK * lay_k.rows * D;
+  HostTensor q = random_tensor(t, nq, rng), k = random_tensor(t, nkv, rng),
+             v = random_tensor(t, nkv, rng);
+  std::vector<unsigned char> o(nq * dtype_size(t), 0xff); // NaN in every dtype
+  std::vector<float> lse(size_t(seqs) * H * lay_q.rows, std::nanf(""));
+  std::vector<int32_t> used(lk.begin(), lk.end());
+
+  Problem p;
+  p.batch = B, p.heads = H, p.kv_heads = HK, p.scale = opt.scale, p.params = opt.params;
+  p.seq_q = lay_q.rows, p.seq_k = lay_k.rows;
+  p.max_seq_q = max_q, p.max_seq_k = max_k, p.kv_splits = opt.kv_splits;
+  p.pack_gqa = opt.pack_gqa;
+
+  RandomRunReport rep;
+  Result<double> ms = 0.0;
+  if (info.backend == BackendKind::Gpu) {
+    Result<const CudaDriver*> drv = cuda_driver();
+    if (!drv) return drv.error();
+    const CudaDriver& d = **drv;
+    ScopedContext ctx;
+    if (auto r = ctx.enter(d, 0); !r) return r.error();
+    DeviceBuffers buf{&d, {}};
+    CUdeviceptr dq, dk, dv, dout, dlse, dcq, dck, dused;
+    for (auto [dst, src, bytes] : {std::tuple{&dq, (const void*)q.bytes.data(), q.bytes.size()},
+                                   std::tuple{&dk, (const void*)k.bytes.data(), k.bytes.size()},
+                                   std::tuple{&dv, (const void*)v.bytes.data(), v.bytes.size()},
+                                   std::tuple{&dout, (const void*)o.data(), o.size()},
+                                   std::tuple{&dlse, (const void*)lse.data(), lse.size() * 4},
+                                   std::tuple{&dcq, (const void*)cu_q->data(), cu_q->size() * 4},
+                                   std::tuple{&dck, (const void*)cu_k->data(), cu_k->size() * 4},
+                                   std::tuple{&dused, (const void*)used.data(), used.size() * 4}}) {
+      Result<CUdeviceptr> a = buf.alloc(bytes);
+      if (!a) return a.error();
+      *dst = *a;
+      if (bytes)
+        if (auto r = cuda_check(d, d.cuMemcpyHtoD(*dst, src, bytes), "copy to device"); !r)
+          return r.error();
+    }
+    p.q = lay_q.ref((void*)dq), p.k = lay_k.ref((void*)dk), p.v = lay_k.ref((void*)dv);
+    p.o = lay_q.ref((void*)dout), p.lse = (float*)dlse;
+    if (packed)
+      p.cu_seqlens_q = (const int32_t*)dcq, p.cu_seqlens_k = (const int32_t*)dck;
+    else
+      p.seqused_k = (const int32_t*)dused;
+    if (Result<void> r = kernel.run(p); !r) return r.error();
+    if (auto r = cuda_check(d, d.cuCtxSynchronize(), "kernel run"); !r) return r.error();
+    if (auto r = cuda_check(d, d.cuMemcpyDtoH(o.data(), dout, o.size()), "copy back"); !r)
+      return r.error();
+    if (auto r = cuda_check(d, d.cuMemcpyDtoH(lse.data(), dlse, lse.size() * 4), "copy back"); !r)
+      return r.error();
+    ms = time_device(
+        d, [&] { return kernel.run(p); }, opt.warmup, opt.iters);
+  } else {
+    p.q = lay_q.ref(q.bytes.data()), p.k = lay_k.ref(k.bytes.data()),
+    p.v = lay_k.ref(v.bytes.data()), p.o = lay_q.ref(o.data()), p.lse = lse.data();
+    if (packed)
+      p.cu_seqlens_q = cu_q->data(), p.cu_seqlens_k = cu_k->data();
+    else
+      p.seqused_k = used.data();
+    if (Result<void> r = kernel.run(p); !r) return r.error();
+    std::vector<unsigned char> first = o;
+    std::vector<float> first_lse = lse;
+    ms = time_host([&] { return kernel.run(p); }, opt.warmup, opt.iters);
+    o.swap(first);
+    lse.swap(first_lse);
+  }
+  if (!ms) return ms.error();
+  rep.ms = *ms;
+  rep.splits = splits_used(info, opt, B, max_q, max_k);
+
+  MaskEvaluator eval(*mask, *values);
+  double pairs = 0, kv_bytes = 0;
+  for (int b = 0; b < B; ++b) {
+    if (lq[b] == 0 || lk[b] == 0) continue; // attends nothing, reads nothing
+    Result<int64_t> n = count_attended_pairs(info.canonical, opt.params, lq[b], lk[b]);
+    if (!n) return n.error();
+    pairs += double(*n);
+    if (max_q <= kDecodeRows)
+      kv_bytes += double(walked_keys(eval, lq[b], lk[b])) * HK * D * dtype_size(t) * 2;
+  }
+  rep.attended_pairs = int64_t(pairs);
+  if (rep.ms > 0) {
+    rep.tflops = 4.0 * H * pairs * D / (rep.ms * 1e-3) / 1e12;
+    rep.gbps = kv_bytes / (rep.ms * 1e-3) / 1e9;
+  }
+  for (size_t i = 0; i < o.size() / dtype_size(t); ++i)
+    if (std::isnan(load(t, o.data() + i * dtype_size(t)))) rep.unwritten = true;
+  for (float x : lse)
+    if (std::isnan(x)) rep.unwritten = true;
+  if (!opt.check) return rep;
+
+  // Each sequence against the reference on its own slice, with its own positions.
+  std::vector<double> got, want;
+  for (int b = 0; b < B; ++b) {
+    if (lq[b] == 0) continue;
+    std::vector<int> rows = rows_to_check(lq[b], std::max(16, opt.check_rows / B), opt.seed + b);
+    std::vector<float> qs = slice(lay_q, q.values, b, lq[b]), ks = slice(lay_k, k.values, b, lk[b]),
+                       vs = slice(lay_k, v.values, b, lk[b]);
+    ReferenceProblem rp{1, H,         HK,        lq[b],     lk[b],
+                        D, qs.data(), ks.data(), vs.data(), double(opt.scale)};
+    ReferenceOutput ref = reference_attention(
+        rp, [&](int64_t qp, int64_t kp) { return eval(qp, kp); }, rows);
+    const size_t R = rows.size();
+    for (int h = 0; h < H; ++h)
+      for (size_t i = 0; i < R; ++i) {
+        const size_t at = lay_q.index(b, h, rows[i]);
+        for (int dd = 0; dd < D; ++dd) got.push_back(load(t, o.data() + (at + dd) * dtype_size(t)));
+        want.insert(want.end(), ref.o.begin() + (h * R + i) * D,
+                    ref.o.begin() + (h * R + i + 1) * D);
+        const double l = lse[at / D], lr = ref.lse[h * R + i];
+        if (std::isnan(l))
+          rep.lse_max_err = NAN;
+        else if (std::isinf(lr) || std::isinf(l))
+          rep.lse_max_err = l == lr ? rep.lse_max_err : INFINITY;
+        else
+          rep.lse_max_err = std::max(rep.lse_max_err, std::fabs(l - lr));
+      }
+    rep.checked_rows += int(R);
+  }
+  rep.rel_err = relative_error(got, want);
+  rep.checked = true;
+  return rep;
+}
+
+} // namespace
 
 } // namespace attnjit

@@ -25,6 +25,14 @@ struct RandomRunOptions {
   // (the first, the last and random ones) so that a check stays affordable at 16k.
   int check_rows = 512;
   std::string save_dir; // write q, k, v, o, lse as float32 .npy here (all rows)
+  // Split-KV shares on the GPU (Problem::kv_splits): 0 = chosen, 1 = off, N = forced.
+  int kv_splits = 0;
+  int pack_gqa = 0; // Problem::pack_gqa: 0 = auto, 1 = off, 2 = on
+  // Variable-length batches; `batch` is then the number of lengths. seqlens_k alone: a padded
+  // key/value cache of max(seqlens_k) rows per sequence with seqused_k, seq_q queries each
+  // (decode). seqlens_q (with seqlens_k of the same count, or keys = queries when empty): packed
+  // sequences through cu_seqlens. save_dir is not supported with them.
+  std::vector<int> seqlens_q, seqlens_k;
 };
 
 struct RandomRunReport {
@@ -36,7 +44,14 @@ struct RandomRunReport {
   double lse_max_err = 0; // largest |LSE - LSE_ref| over the checked rows with finite LSE
   int checked_rows = 0;
   bool unwritten = false; // an output element still held the poison after the run
+  int splits = 1;         // split-KV shares the GPU kernel used
+  // Bytes of K and V the walk reads (keys any query row of a sequence attends, per key/value
+  // head) over the time, in GB/s; computed when no sequence has more than kDecodeRows queries.
+  double gbps = 0;
 };
+
+// Query rows up to which a run counts as decode and reports K/V bandwidth.
+constexpr int kDecodeRows = 64;
 
 Result<RandomRunReport> run_random(const Kernel& kernel, const RandomRunOptions& options);
 

@@ -50,6 +50,32 @@ struct FwdParams {
 
   // Mask parameter values, in the order of the mask's sorted parameter names.
   int64_t mask_params[kMaxMaskParams];
+
+  // Split-KV (templates/split_kv.cuh). With num_splits > 1 each (query tile, head, batch) is
+  // done by num_splits blocks, block s walking the s-th share of the tile's key tiles, and each
+  // writes its normalized fp32 output and natural-log LSE to the workspace; the merge entry
+  // then combines the shares by LSE into o and lse. Row index in the workspace: the row within
+  // its sequence, below max_seq_q. num_splits == 1: the pointers are unused.
+  int32_t num_splits;
+  float* o_partial;   // [num_splits, batch, heads, max_seq_q, head_dim]
+  float* lse_partial; // [num_splits, batch, heads, max_seq_q]
+
+  // Variable-length batches (FlashAttention's varlen interface); each pointer may be null.
+  // cu_seqlens_q / cu_seqlens_k ([batch + 1], non-decreasing from 0): sequence b holds rows
+  // [cu[b], cu[b + 1]) of the sequence dim, seq_q / seq_k are the totals and the batch strides
+  // are unused; the lse of a packed batch is [heads, seq_q]. seqused_k ([batch]): sequence b
+  // uses only its first seqused_k[b] keys. The grid is sized by max_seq_q and blocks past a
+  // sequence's end return at once. Positions are per sequence, bottom-right aligned.
+  const int32_t* cu_seqlens_q;
+  const int32_t* cu_seqlens_k;
+  const int32_t* seqused_k;
+  int32_t max_seq_q; // longest query sequence (seq_q when not packed)
+
+  // GQA packing (decode): with q_pack = kv_group > 1 a block owns one key/value head and its
+  // tile rows are the (position, query head) pairs of that group, row R being query head
+  // kv_head * q_pack + R % q_pack at position R / q_pack, so K and V are read once per group.
+  // 1 = off: a block owns one query head.
+  int32_t q_pack;
 };
 
 } // namespace attnjit

@@ -16,6 +16,7 @@
 
 #include "fwd_params.cuh"
 #include "sm80_primitives.cuh"
+#include "split_kv.cuh"
 
 namespace attnjit {
 namespace sm80 {
@@ -83,6 +84,23 @@ __device__ __forceinline__ void load_tile(Elem* dst, const Elem* src, int64_t st
     const bool ok = row < valid;
     // A row past the end reads nothing; any legal address will do.
     cp_async_16(tile + swz<HeadDim>(row, chunk) * 2, ok ? g : src, ok);
+  }
+}
+
+// load_tile for rows that do not sit at one stride (GQA packing: consecutive rows alternate
+// between the heads of a group): row_ptr(row) gives each valid row's first element.
+template <int HeadDim, int Rows, int Threads, class Elem, class RowPtr>
+__device__ __forceinline__ void load_rows(Elem* dst, const RowPtr& row_ptr, int valid, int tid) {
+  constexpr int kChunks = HeadDim / 8;
+  constexpr int kRowStep = Threads / kChunks;
+  const int chunk = tid % kChunks;
+  const uint32_t tile = smem_addr(dst);
+#pragma unroll
+  for (int i = 0; i < Rows / kRowStep; ++i) {
+    const int row = tid / kChunks + i * kRowStep;
+    const bool ok = row < valid;
+    const Elem* g = row_ptr(ok ? row : 0) + chunk * 8;
+    cp_async_16(tile + swz<HeadDim>(row, chunk) * 2, g, ok);
   }
 }
 
@@ -160,18 +178,22 @@ __device__ __forceinline__ void fill_walk(WalkList<Ranges, Cap>& w, const Mask& 
 // to the same set of work items (the y and z extents are folded in), so an older launcher
 // that still passes (tiles, heads, batch) stays correct and only loses the ordering.
 struct BlockWork {
-  int q_tile, head, batch;
+  int q_tile, head, batch, split;
 };
 
 __device__ __forceinline__ BlockWork block_work(const FwdParams& p) {
   const long long linear =
       blockIdx.x + static_cast<long long>(gridDim.x) * (blockIdx.y + gridDim.y * blockIdx.z);
-  const int units = p.heads * p.batch;
-  const int rank = static_cast<int>(linear / units);
-  const int unit = static_cast<int>(linear % units);
+  // Shares of one split-KV tile sit between the rank and the (head, batch) unit, so the query
+  // heads of one key/value group reading the same share run side by side and share L2.
+  const int units = p.heads / p.q_pack * p.batch;
+  const long long per_rank = static_cast<long long>(units) * p.num_splits;
+  const int rank = static_cast<int>(linear / per_rank);
+  const int unit = static_cast<int>(linear % per_rank % units);
   BlockWork w;
-  w.head = unit % p.heads;
-  w.batch = unit / p.heads;
+  w.split = static_cast<int>(linear % per_rank / units);
+  w.head = unit % (p.heads / p.q_pack);
+  w.batch = unit / (p.heads / p.q_pack);
   // The runtime's order if given, else the last tile (which under causal-like masks walks the
   // most keys) first.
   w.q_tile = p.tile_order ? p.tile_order[rank] : p.num_q_tiles - 1 - rank;
@@ -205,37 +227,58 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
   const int warp = tid / 32;
   const int lane = tid % 32;
   const BlockWork work = block_work(p);
-  const int head = work.head;
+  const int head = work.head; // the key/value head when GQA-packed
   const int batch = work.batch;
-  const int kv_head = head / p.kv_group;
+  const int pack = p.q_pack;
+  const int kv_head = pack > 1 ? head : head / p.kv_group;
   const int row0 = work.q_tile * BlockM;
-  const int rows = min(BlockM, p.seq_q - row0);
+  // A varlen batch's grid covers its longest sequence; shorter ones' extra tiles leave here,
+  // before any barrier.
+  const SeqBounds seq = seq_bounds(p, batch);
+  if (row0 >= seq.len_q * pack) return;
+  const int rows = min(BlockM, seq.len_q * pack - row0);
+  const int seq_k = seq.len_k;
+  const int q_offset = seq.len_k - seq.len_q;
+  // Tile row r -> (query head, row within the sequence).
+  auto row_head = [&](int r) { return pack > 1 ? head * pack + (row0 + r) % pack : head; };
+  auto row_pos = [&](int r) { return pack > 1 ? (row0 + r) / pack : row0 + r; };
 
   // The mask holds only its parameters: the analysis plan lives inside classify and key_ranges,
   // which run in warp 0's walk-list fills, never per element. int64_t is `long` in host builds
   // and `long long` under NVRTC: same bits, spell the contract type.
   const Mask mask(reinterpret_cast<const long long*>(p.mask_params));
-  const long long q0 = static_cast<long long>(row0) + p.q_offset;
-  const long long q1 = q0 + rows - 1;
+  const long long q0 = static_cast<long long>(row_pos(0)) + q_offset;
+  const long long q1 = static_cast<long long>(row_pos(rows - 1)) + q_offset;
 
-  const int64_t q_base = batch * p.q_stride_b + head * p.q_stride_h + row0 * p.q_stride_s;
-  const Elem* gQ = static_cast<const Elem*>(p.q) + q_base;
-  const Elem* gK = static_cast<const Elem*>(p.k) + batch * p.k_stride_b + kv_head * p.k_stride_h;
-  const Elem* gV = static_cast<const Elem*>(p.v) + batch * p.v_stride_b + kv_head * p.v_stride_h;
+  const bool packed_q = p.cu_seqlens_q != nullptr, packed_k = p.cu_seqlens_k != nullptr;
+  auto q_row = [&](int r) {
+    return static_cast<const Elem*>(p.q) + seq_row_offset(p.q_stride_b, p.q_stride_h, p.q_stride_s,
+                                                          packed_q, batch, row_head(r), seq.q_start,
+                                                          row_pos(r));
+  };
+  const Elem* gK =
+      static_cast<const Elem*>(p.k) + seq_row_offset(p.k_stride_b, p.k_stride_h, p.k_stride_s,
+                                                     packed_k, batch, kv_head, seq.k_start, 0);
+  const Elem* gV =
+      static_cast<const Elem*>(p.v) + seq_row_offset(p.v_stride_b, p.v_stride_h, p.v_stride_s,
+                                                     packed_k, batch, kv_head, seq.k_start, 0);
 
   // The Q load flies while warp 0 builds the walk list.
-  load_tile<HeadDim, BlockM, kThreads>(sQ, gQ, p.q_stride_s, rows, tid);
+  if (pack > 1)
+    load_rows<HeadDim, BlockM, kThreads>(sQ, q_row, rows, tid);
+  else
+    load_tile<HeadDim, BlockM, kThreads>(sQ, q_row(0), p.q_stride_s, rows, tid);
   cp_async_commit();
 
   if (warp == 0) {
     // Key intervals -> clipped, merged key-tile ranges. One lane: the interval count is a
     // small compile-time bound.
     if (lane == 0) {
-      const int n = p.seq_k > 0 ? mask.key_ranges(q0, q1, range_lo, range_hi) : 0;
+      const int n = seq_k > 0 ? mask.key_ranges(q0, q1, range_lo, range_hi) : 0;
       int m = 0;
       for (int i = 0; i < n; ++i) {
         const long long lo = range_lo[i] < 0 ? 0 : range_lo[i];
-        const long long hi = range_hi[i] > p.seq_k - 1 ? p.seq_k - 1 : range_hi[i];
+        const long long hi = range_hi[i] > seq_k - 1 ? seq_k - 1 : range_hi[i];
         if (lo > hi) continue;
         const int tlo = static_cast<int>(lo / BlockN);
         const int thi = static_cast<int>(hi / BlockN);
@@ -248,6 +291,8 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
           ++m;
         }
       }
+      if (p.num_splits > 1)
+        m = keep_split_share(walk.tile_lo, walk.tile_hi, m, p.num_splits, work.split);
       walk.count = m;
       walk.r = 0;
       walk.t = m > 0 ? walk.tile_lo[0] : 0;
@@ -256,7 +301,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
   auto entry = [&](int i) { return walk.entry[i % (2 * kWalkCap)]; };
   auto issue_tile = [&](int slot, int e) {
     const int k0 = (e >> 1) * BlockN;
-    const int valid = min(BlockN, p.seq_k - k0);
+    const int valid = min(BlockN, seq_k - k0);
     if (e >= 0)
       load_tile<HeadDim, BlockN, kThreads>(sK + slot * Shape::kTileElems,
                                            gK + static_cast<int64_t>(k0) * p.k_stride_s,
@@ -288,7 +333,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
     // of code and NVRTC's time grows with each inlined copy.
 #pragma unroll 1
     for (int c = 0; c < 2; ++c) {
-      fill_walk<Mask, BlockN>(walk, mask, q0, q1, p.seq_k, c * kWalkCap, lane);
+      fill_walk<Mask, BlockN>(walk, mask, q0, q1, seq_k, c * kWalkCap, lane);
       __syncwarp();
     }
   }
@@ -353,12 +398,15 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
     // with the walk-list chunk that a refill overwrites.
     __syncthreads();
     if (it > 0 && it % kWalkCap == 0 && warp == 0)
-      fill_walk<Mask, BlockN>(walk, mask, q0, q1, p.seq_k, it + kWalkCap, lane);
+      fill_walk<Mask, BlockN>(walk, mask, q0, q1, seq_k, it + kWalkCap, lane);
     issue((it + Stages - 1) % Stages, it + Stages - 1);
 
     const int slot = it % Stages;
     const uint32_t sK_addr = smem_addr(sK + slot * Shape::kTileElems);
     const uint32_t sV_addr = smem_addr(sV + slot * Shape::kTileElems);
+    // A warp whose rows all lie past the tile's valid rows (decode: a few rows in a tall tile)
+    // only helps with the loads. Not under SplitKV, whose second barrier every warp must reach.
+    if (!SplitKV && warp_row0 >= rows) continue;
 
     if constexpr (Shape::kQInRegs) {
       if (it == 0) {
@@ -410,18 +458,18 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
     // Element mask: PARTIAL tiles ask the mask; FULL tiles only cut keys past the end.
     const int k0 = (cur >> 1) * BlockN;
     const bool partial = (cur & 1) != 0;
-    if (partial || k0 + BlockN > p.seq_k) {
+    if (partial || k0 + BlockN > seq_k) {
 #pragma unroll
       for (int mt = 0; mt < kMT; ++mt)
 #pragma unroll
         for (int h = 0; h < 2; ++h) {
-          const int q = static_cast<int>(q0) + warp_row0 + mt * 16 + g + h * 8;
+          const int q = row_pos(warp_row0 + mt * 16 + g + h * 8) + q_offset;
 #pragma unroll
           for (int n = 0; n < kNT; ++n)
 #pragma unroll
             for (int e = 0; e < 2; ++e) {
               const int k = k0 + n * 8 + 2 * t + e;
-              const bool keep = k < p.seq_k && (!partial || mask.attend(q, k));
+              const bool keep = k < seq_k && (!partial || mask.attend(q, k));
               if (!keep) s[mt][n][h * 2 + e] = neg_inf();
             }
         }
@@ -485,6 +533,34 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
     }
   }
   cp_async_wait<0>();
+  // Natural-log LSE: (m * scale * log2(e) + log2(l)) * ln(2); -inf for a row with no key.
+  auto row_lse = [&](int mt, int h, float sum) {
+    return sum > 0.f ? (row_max[mt][h] * scale_log2 + __log2f(sum)) * 0.6931471805599453f
+                     : neg_inf();
+  };
+  if (p.num_splits > 1) {
+    // A split-KV share: its normalized rows and LSE go to the fp32 workspace, straight from
+    // registers (few rows per block in the cases that split), for the merge entry to combine.
+#pragma unroll
+    for (int mt = 0; mt < kMT; ++mt)
+#pragma unroll
+      for (int h = 0; h < 2; ++h) {
+        float sum = row_sum[mt][h];
+        sum += __shfl_xor_sync(0xffffffffu, sum, 1);
+        sum += __shfl_xor_sync(0xffffffffu, sum, 2);
+        const float inv = sum > 0.f ? 1.f / sum : 0.f;
+        const int r = warp_row0 + mt * 16 + g + h * 8;
+        if (r >= rows) continue;
+        const int64_t prow = partial_row(p, work.split, batch, row_head(r), row_pos(r));
+        float* dst = p.o_partial + prow * HeadDim + 2 * t;
+#pragma unroll
+        for (int d = 0; d < kDT; ++d)
+          *reinterpret_cast<float2*>(dst + d * 8) =
+              make_float2(o[mt][d][h * 2] * inv, o[mt][d][h * 2 + 1] * inv);
+        if (t == 0) p.lse_partial[prow] = row_lse(mt, h, sum);
+      }
+    return;
+  }
   // Every warp is done reading Q: its tile is reused to stage O for 16-byte stores.
   __syncthreads();
 
@@ -505,19 +581,11 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
         // Chunk d holds columns 8d..8d+7; this thread's pair starts at column 2t within it.
         *reinterpret_cast<uint32_t*>(sO + swz<HeadDim>(r, d) + 2 * t) = v;
       }
-      if (p.lse != nullptr && t == 0 && r < rows) {
-        // Natural-log LSE: (m * scale * log2(e) + log2(l)) * ln(2).
-        const float lse = sum > 0.f
-                              ? (row_max[mt][h] * scale_log2 + __log2f(sum)) * 0.6931471805599453f
-                              : neg_inf();
-        const int64_t idx = (static_cast<int64_t>(batch) * p.heads + head) * p.seq_q + row0 + r;
-        p.lse[idx] = lse;
-      }
+      if (p.lse != nullptr && t == 0 && r < rows)
+        p.lse[lse_index(p, seq, batch, row_head(r), row_pos(r))] = row_lse(mt, h, sum);
     }
   __syncthreads();
 
-  Elem* gO = static_cast<Elem*>(p.o) + batch * p.o_stride_b + head * p.o_stride_h +
-             static_cast<int64_t>(row0) * p.o_stride_s;
   constexpr int kChunks = Shape::kChunks;
 #pragma unroll
   for (int i = 0; i < BlockM * kChunks / kThreads; ++i) {
@@ -526,7 +594,10 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
     const int chunk = idx % kChunks;
     if (row < rows) {
       const uint4 v = *reinterpret_cast<const uint4*>(sO + swz<HeadDim>(row, chunk));
-      *reinterpret_cast<uint4*>(gO + static_cast<int64_t>(row) * p.o_stride_s + chunk * 8) = v;
+      Elem* gO = static_cast<Elem*>(p.o) + seq_row_offset(p.o_stride_b, p.o_stride_h, p.o_stride_s,
+                                                          packed_q, batch, row_head(row),
+                                                          seq.q_start, row_pos(row));
+      *reinterpret_cast<uint4*>(gO + chunk * 8) = v;
     }
   }
 }

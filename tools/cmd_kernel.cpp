@@ -4,6 +4,7 @@
 #include "compiler/pipeline.h"
 #include "runtime/run_random.h"
 #include "tools/cli.h"
+#include "tools/decode_flags.h"
 
 #include <nlohmann/json.hpp>
 
@@ -22,6 +23,7 @@ struct KernelFlags {
   bool check = false;
   std::string save;
   int iters = 20;
+  DecodeFlags decode;
 };
 
 void add_tile_flags(CLI::App* cmd, KernelFlags& f) {
@@ -134,6 +136,8 @@ int run_cmd(const KernelFlags& f) {
   ro.check = f.check;
   ro.save_dir = f.save;
   ro.iters = f.iters;
+  if (std::string why = apply_decode_flags(f.decode, ro); !why.empty())
+    return fail("error: " + why);
   Result<RandomRunReport> r = run_random(*k, ro);
   if (!r) return fail(r.error().message);
   const double tol = i.dtype == DType::bf16 ? 1e-2 : i.dtype == DType::fp16 ? 2e-3 : 1e-5;
@@ -144,6 +148,8 @@ int run_cmd(const KernelFlags& f) {
     j["tflops"] = r->tflops;
     j["attended_pairs"] = r->attended_pairs;
     j["unwritten"] = r->unwritten;
+    j["splits"] = r->splits;
+    if (r->gbps > 0) j["gbps"] = r->gbps;
     if (r->checked) {
       j["rel_err"] = std::isfinite(r->rel_err) ? nlohmann::json(r->rel_err) : nlohmann::json();
       j["lse_max_err"] =
@@ -158,11 +164,14 @@ int run_cmd(const KernelFlags& f) {
     std::printf("backend   %s (%s)\n", backend_name(i.backend), i.arch.c_str());
     std::printf("problem   batch %d, heads %d/%d, seq_q %d, seq_k %d, head_dim %d, %s\n", ro.batch,
                 ro.heads, ro.kv_heads, ro.seq_q, ro.seq_k, i.head_dim, dtype_name(i.dtype));
+    print_sequence_lengths(ro);
     std::printf("compile   %.1f ms (%s)\n", i.compile_ms,
                 i.cache == CacheStatus::Miss ? "miss" : cache_status_name(i.cache));
     std::printf("time      %.3f ms (median of %d)\n", r->ms, ro.iters);
     std::printf("speed     %.2f TFLOP/s effective (%lld attended pairs per head)\n", r->tflops,
                 (long long)r->attended_pairs);
+    if (r->gbps > 0) std::printf("bandwidth %.1f GB/s of K and V walked\n", r->gbps);
+    if (r->splits > 1) std::printf("split-KV  %d shares per query tile\n", r->splits);
     if (r->checked)
       std::printf("check     rel err %.3g (limit %.0e) over %d rows, max |lse err| %.3g: %s\n",
                   r->rel_err, tol, r->checked_rows, r->lse_max_err, bad ? "FAILED" : "ok");
@@ -207,6 +216,7 @@ void add_run(CLI::App& app) {
   cmd->add_flag("--check", f->check, "compare with the fp64 reference");
   cmd->add_option("--save", f->save, "write q, k, v, o, lse as float32 .npy files here");
   cmd->add_option("--iters", f->iters, "timed calls (median)")->check(CLI::PositiveNumber);
+  add_decode_flags(cmd, f->decode);
   cmd->callback([f] {
     if (int rc = run_cmd(*f)) throw CLI::RuntimeError(rc);
   });

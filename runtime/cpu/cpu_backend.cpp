@@ -4,6 +4,7 @@
 #include "runtime/cpu/check_problem.h"
 #include "runtime/cpu/executor.h"
 #include "runtime/cpu/jit_compile.h"
+#include "runtime/varlen.h"
 
 #include <llvm/IR/LLVMContext.h>
 
@@ -52,6 +53,10 @@ private:
 };
 
 Result<void> CpuKernel::run(const Problem& p) const {
+  // Variable-length batches run one sequence at a time (runtime/varlen.h).
+  if (p.cu_seqlens_q || p.cu_seqlens_k || p.seqused_k)
+    return for_each_sequence(p, info_.dtype == DType::fp32 ? 4 : 2,
+                             [this](const Problem& s) { return run(s); });
   auto params = check_problem(p, mask_);
   if (!params) return params.error();
   TileArgs a{};

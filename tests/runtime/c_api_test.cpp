@@ -104,6 +104,14 @@ TEST_CASE("c api: errors come back as status plus message", "[capi][nvrtc]") {
   p.k.stride_seq = 65;
   CHECK(attnjit_run(k, &p) == ATTNJIT_ERROR_RUN);
   CHECK(std::string(attnjit_last_error()).find("k.stride_seq") != std::string::npos);
+  p.k.stride_seq = 64;
+  const int32_t cu[] = {0, 4, 10};
+  p.batch = 2, p.cu_seqlens_q = cu;
+  CHECK(attnjit_run(k, &p) == ATTNJIT_ERROR_RUN);
+  CHECK(std::string(attnjit_last_error()).find("must be given together") != std::string::npos);
+  p.batch = 1, p.cu_seqlens_q = nullptr, p.kv_splits = 500;
+  CHECK(attnjit_run(k, &p) == ATTNJIT_ERROR_RUN);
+  CHECK(std::string(attnjit_last_error()).find("kv_splits = 500") != std::string::npos);
   CHECK(attnjit_run(nullptr, &p) == ATTNJIT_ERROR_INVALID_ARGUMENT);
   CHECK(attnjit_run(k, nullptr) == ATTNJIT_ERROR_INVALID_ARGUMENT);
   attnjit_kernel_free(k);

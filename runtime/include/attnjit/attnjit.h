@@ -83,6 +83,15 @@ typedef struct attnjit_problem {
    * them. ATTNJIT_DTYPE_UNSPECIFIED and 0 skip the check. */
   attnjit_dtype dtype;
   int head_dim;
+  /* Variable-length batches, split-KV and GQA packing: the Problem fields of the same names in
+   * attnjit.hpp (int32 arrays on the device for a GPU kernel, on the host for the CPU backend;
+   * NULL and 0 = not used / chosen by attnjit). */
+  const int32_t* cu_seqlens_q; /* [batch + 1], with cu_seqlens_k: packed sequences */
+  const int32_t* cu_seqlens_k;
+  const int32_t* seqused_k; /* [batch]: keys used by each sequence */
+  int max_seq_q, max_seq_k;
+  int kv_splits; /* 0 = chosen, 1 = off, N = N shares per query tile */
+  int pack_gqa;  /* 0 = chosen, 1 = off, 2 = on */
 } attnjit_problem;
 
 /* Fills `problem` with zeros, batch = heads = kv_heads = 1 and no dtype/head dim check. */

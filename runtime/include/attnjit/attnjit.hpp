@@ -98,6 +98,33 @@ struct Problem {
   // Values of the mask's parameters by name ({"W", 1023}); each must be given, and no other.
   std::vector<std::pair<std::string, int64_t>> params;
   void* stream = nullptr; // CUstream on the GPU; ignored on the CPU
+
+  // Variable-length batches, as FlashAttention's varlen interface. Arrays of int32 on the device
+  // for a GPU kernel, on the host for the CPU backend; null = not used.
+  // - cu_seqlens_q and cu_seqlens_k ([batch + 1], given together): packed sequences. Sequence b
+  //   holds rows [cu[b], cu[b + 1]) of the sequence dim; seq_q / seq_k are the total rows,
+  //   stride_batch is unused, and lse is [heads, seq_q]. max_seq_q / max_seq_k must be at least
+  //   every sequence's length (they size the grid and the 32-bit check).
+  // - seqused_k ([batch]): sequence b attends only its first seqused_k[b] keys (a key/value
+  //   cache with unequal fill); max_seq_k bounds them (0 = seq_k).
+  // Positions are per sequence and bottom-right aligned: query row r of sequence b has position
+  // r + len_k(b) - len_q(b). The GPU reads the arrays on the device and does not validate them
+  // (a wrong array is the caller's out-of-bounds access); the CPU backend validates them.
+  const int32_t* cu_seqlens_q = nullptr;
+  const int32_t* cu_seqlens_k = nullptr;
+  const int32_t* seqused_k = nullptr;
+  int max_seq_q = 0;
+  int max_seq_k = 0;
+
+  // Split-KV on the GPU: 0 = chosen from the problem (split when the query tiles leave most SMs
+  // idle, as in decode), 1 = off, N = N shares per query tile (at most 128). The fp32 workspace
+  // of the shares is allocated by the kernel and kept per (context, stream); runs on one stream
+  // are ordered, so they may share it. Ignored by the CPU backend.
+  int kv_splits = 0;
+  // GQA packing on the GPU: the query heads that share a key/value head go into one tile's rows
+  // (row r: head r % group, position r / group), so K and V are read once per group. 0 = when
+  // one head's query rows fill less than a tile (decode), 1 = off, 2 = on.
+  int pack_gqa = 0;
 };
 
 // Where compile() found the kernel: compiled by this call, already in this process, or read
