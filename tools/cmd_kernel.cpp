@@ -115,7 +115,12 @@ int run_cmd(const KernelFlags& f) {
   if (!parse_params(f.problem.params, params)) return 1;
   const Problem shape = problem_shape_of(f.problem, params);
   std::optional<TuneReport> tuned;
-  if (f.tune) {
+  // Tiles exist only for GPU kernels: on the CPU backend --tune has nothing to do, and says so.
+  const bool on_cpu = options_of(f).backend == BackendKind::Cpu ||
+                      (options_of(f).backend == BackendKind::Auto && !system_info().gpu_available);
+  if (f.tune && on_cpu)
+    std::fprintf(stderr, "note: --tune skipped: the kernel runs on the CPU, which has no tiles\n");
+  if (f.tune && !on_cpu) {
     Result<TuneReport> t = tune_with_progress(f.mask, options_of(f), shape, /*force=*/false);
     if (!t) return fail(t.error().message);
     tuned = *t;

@@ -34,5 +34,13 @@ ATTNJIT_CACHE_DIR=$cache "$bin" tune "casual" > /dev/null 2> "$cache/err3"
 rc3=$?
 check "a mask error fails" [ $rc3 -eq 1 ]
 check "a mask error is reported as one" grep -q "did you mean 'causal'" "$cache/err3"
+# run --tune where the kernel runs on the CPU: nothing to tune, said once, and the run goes on.
+if "$bin" compile causal --backend cpu > /dev/null 2>&1; then
+  ATTNJIT_CACHE_DIR=$cache "$bin" run causal --seq-q 40 --heads 2 --head-dim 64 --iters 1 --tune \
+    > /dev/null 2> "$cache/err4"
+  rc4=$?
+  check "run --tune on the CPU runs" [ $rc4 -eq 0 ]
+  check "run --tune on the CPU says tuning was skipped" grep -q "tune skipped" "$cache/err4"
+fi
 echo "$((checks - fails)) passed, $fails failed"
 [ $fails -eq 0 ]
