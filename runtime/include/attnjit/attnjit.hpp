@@ -21,9 +21,10 @@
 // primary context, pushed around each call, so the caller's current context is left as it was.
 //
 // Environment, read when used: ATTNJIT_CACHE_DIR, then XDG_CACHE_HOME (+ "/attnjit"), then HOME
-// (+ "/.cache/attnjit") choose the disk cache when CompileOptions::cache_dir is empty;
-// ATTNJIT_DEBUG=1 prints each compile stage to stderr; CUDA_HOME and CUDA_PATH add places to look
-// for NVRTC. Nothing else is global: the device and cache directory are CompileOptions fields.
+// (+ "/.cache/attnjit") choose the disk cache, and the tuning database in its tune/ folder, when
+// CompileOptions::cache_dir is empty; ATTNJIT_DEBUG=1 prints each compile stage to stderr;
+// CUDA_HOME and CUDA_PATH add places to look for NVRTC. Nothing else is global: the device and
+// cache directory are CompileOptions fields.
 #pragma once
 
 #include <cstdint>
