@@ -22,11 +22,20 @@ nlohmann::json ms_json(double ms) {
   return std::isfinite(ms) ? nlohmann::json(ms) : nlohmann::json();
 }
 
+// The same object as `run --json`'s "tiles".
+nlohmann::json tiles_json(const TileConfig& t) {
+  return {{"block_m", t.block_m},
+          {"block_n", t.block_n},
+          {"warps", t.warps},
+          {"stages", t.stages},
+          {"family", t.family}};
+}
+
 nlohmann::json candidate_json(const TuneCandidate& c) {
-  nlohmann::json j = {{"tiles", tiles_name(c.tiles)}, {"block_m", c.tiles.block_m},
-                      {"block_n", c.tiles.block_n},   {"warps", c.tiles.warps},
-                      {"stages", c.tiles.stages},     {"family", c.tiles.family},
-                      {"ms", ms_json(c.ms)},          {"tflops", c.tflops}};
+  nlohmann::json j = {{"tiles", tiles_json(c.tiles)},
+                      {"name", tiles_name(c.tiles)},
+                      {"ms", ms_json(c.ms)},
+                      {"tflops", c.tflops}};
   if (!c.error.empty()) j["error"] = c.error;
   return j;
 }
@@ -41,29 +50,32 @@ double tflops_of(const TuneReport& r, const Problem& p, int head_dim, double ms)
   return 4.0 * p.batch * p.heads * double(r.attended_pairs) * head_dim / (ms * 1e-3) / 1e12;
 }
 
+// One object: the winner and the default as tile objects with their names and times at the top
+// level (best, best_tiles, best_ms, ...), every candidate, the pruned ones with their reasons.
 void print_json(const TuneFlags& f, const TuneReport& r, const Problem& p) {
   const int d = f.problem.head_dim;
   nlohmann::json j = {{"mask", f.mask},
                       {"from_database", r.from_database},
-                      {"best",
-                       {{"tiles", tiles_name(r.best)},
-                        {"ms", ms_json(r.best_ms)},
-                        {"tflops", tflops_of(r, p, d, r.best_ms)}}},
-                      {"default",
-                       {{"tiles", tiles_name(r.default_tiles)},
-                        {"ms", ms_json(r.default_ms)},
-                        {"tflops", tflops_of(r, p, d, r.default_ms)}}},
+                      {"best", tiles_json(r.best)},
+                      {"best_tiles", tiles_name(r.best)},
+                      {"best_ms", ms_json(r.best_ms)},
+                      {"best_tflops", tflops_of(r, p, d, r.best_ms)},
+                      {"default", tiles_json(r.default_tiles)},
+                      {"default_tiles", tiles_name(r.default_tiles)},
+                      {"default_ms", ms_json(r.default_ms)},
+                      {"default_tflops", tflops_of(r, p, d, r.default_ms)},
                       {"speedup", std::isfinite(r.default_ms)
                                       ? nlohmann::json(r.default_ms / r.best_ms)
                                       : nlohmann::json()},
-                      {"seconds", r.seconds},
+                      {"tune_s", r.seconds},
                       {"tuned_at", r.tuned_at},
                       {"db_path", r.db_path},
                       {"candidates", nlohmann::json::array()},
                       {"pruned", nlohmann::json::array()}};
   for (const TuneCandidate& c : r.candidates) j["candidates"].push_back(candidate_json(c));
   for (const TuneCandidate& c : r.pruned)
-    j["pruned"].push_back({{"tiles", tiles_name(c.tiles)}, {"reason", c.error}});
+    j["pruned"].push_back(
+        {{"tiles", tiles_json(c.tiles)}, {"name", tiles_name(c.tiles)}, {"reason", c.error}});
   if (!r.note.empty()) j["note"] = r.note;
   std::printf("%s\n", j.dump().c_str());
 }
