@@ -1,11 +1,19 @@
 #!/usr/bin/env python3
-"""Merges attnjit's and the peers' JSON lines (from bench/h200.sh) into one markdown table:
-effective TFLOP/s per system, attnjit / best peer, and the walked-pair ceiling from explain."""
+"""Writes the benchmark's markdown from the JSON lines of bench/h200.sh: the throughput table
+(effective TFLOP/s per system, attnjit / best peer, the walked-pair ceiling from `explain`, the
+tiles attnjit ran with), and when given, the compile-latency table, tuning times, the tuning-
+quality check and the attnjit / FlexAttention agreement.
+
+Usage: report.py OURS PEERS [--latency F] [--tune F] [--quality F] [--agree F]
+"""
+import argparse
 import json
-import sys
+import os
 
 
 def load(path):
+    if not path or not os.path.exists(path):
+        return []
     rows = []
     with open(path) as f:
         for line in f:
@@ -15,24 +23,144 @@ def load(path):
     return rows
 
 
-def main():
-    ours = load(sys.argv[1])
-    peers = {(r["mask"], r["seq"], r["head_dim"]): r for r in load(sys.argv[2])}
-    cols = ["sdpa_flash", "sdpa_cudnn", "flex"]
-    print("| mask | hd | seq | batch | density | walked ceiling | attnjit ms | attnjit TFLOP/s | "
-          + " | ".join(cols) + " | attnjit / best peer | rel err |")
-    print("|---" * (10 + len(cols)) + "|")
+def tiles_name(t):
+    if not t:
+        return ""
+    return f"{t['block_m']}x{t['block_n']} {t['warps']}w {t['stages']}s"
+
+
+def key(r):
+    return (r["mask"], r["seq"], r["head_dim"])
+
+
+def throughput(ours, peers):
+    cols = ["sdpa_flash", "sdpa_cudnn", "flex", "flex_tuned"]
+    print("| mask | hd | seq | batch | density | walked ceiling | tiles | attnjit ms | "
+          "attnjit TFLOP/s | " + " | ".join(cols) + " | attnjit / best peer | rel err |")
+    print("|---" * (11 + len(cols)) + "|")
     for r in ours:
-        p = peers.get((r["mask"], r["seq"], r["head_dim"]), {})
+        p = peers.get(key(r), {})
         vals = [p.get(c + "_tflops") for c in cols]
         best = max([v for v in vals if v], default=None)
-        ratio = f"{r['tflops'] / best:.2f}" if best and r.get("tflops") else ""
+        tf = r.get("tflops")
+        ratio = f"{tf / best:.2f}" if best and tf else ""
         cells = [f"{v:.0f}" if v else "" for v in vals]
         err = r.get("rel_err")
         err_s = f"{err:.1e}" if isinstance(err, float) else ("FAILED" if "error" in r else "")
-        print(f"| {r['mask']} | {r['head_dim']} | {r['seq']} | {r['batch']} | {r['density']:.3f} | "
-              f"{r['ceiling']:.3f} | {r['ms']:.3f} | {r['tflops']:.0f} | " + " | ".join(cells)
-              + f" | {ratio} | {err_s} |")
+        tiles = tiles_name(r.get("tiles"))
+        if r.get("tiles_from"):
+            tiles += f" ({r['tiles_from']})"
+        ms = f"{r['ms']:.3f}" if "ms" in r else ""
+        tfs = f"{tf:.0f}" if tf else ""
+        print(f"| {r['mask']} | {r['head_dim']} | {r['seq']} | {r['batch']} | "
+              f"{r.get('density', 0):.3f} | {r.get('ceiling', 0):.3f} | {tiles} | {ms} | {tfs} | "
+              + " | ".join(cells) + f" | {ratio} | {err_s} |")
+
+
+def latency(rows, peers_rows):
+    by_hd = {}
+    for r in rows:
+        by_hd.setdefault(r["head_dim"], []).append(r)
+    hds = sorted(by_hd, reverse=True)
+    if not hds:
+        return
+    print("\n## Compile latency (CUDA context excluded)\n")
+    print("| | " + " | ".join(f"hd{h}" for h in hds) + " |")
+    print("|---" * (len(hds) + 1) + "|")
+
+    def cell(h, i, field, unit, scale=1.0):
+        rs = by_hd[h]
+        if i >= len(rs) or field not in rs[i]:
+            return ""
+        return f"{rs[i][field] * scale:.2f} {unit}"
+    print("| attnjit cold compile (NVRTC, driver cache off) | "
+          + " | ".join(cell(h, 0, "compile_ms", "ms") for h in hds) + " |")
+    print("| attnjit disk-cache hit, new process | "
+          + " | ".join(cell(h, 1, "compile_ms", "ms") for h in hds) + " |")
+    print("| attnjit memory hit (whole compile() call) | "
+          + " | ".join(cell(h, 1, "repeat_us", "us") for h in hds) + " |")
+    firsts = {}
+    for p in peers_rows:
+        if "flex_tuned_first_call_s" in p and p["seq"] == 16384:
+            firsts.setdefault(p["head_dim"], []).append((p["mask"], p["flex_tuned_first_call_s"]))
+    if firsts:
+        def median_s(h):
+            v = sorted(s for _, s in firsts.get(h, []))
+            return f"{v[len(v) // 2]:.1f} s" if v else ""
+        print("| FlexAttention max-autotune first call (warm caches from the prep call), seq 16384, median over masks | "
+              + " | ".join(median_s(h) for h in hds) + " |")
+
+
+def tuning(rows):
+    if not rows:
+        return
+    print("\n## Tuning (attnjit tune, per suite entry)\n")
+    print("| mask | hd | seq | batch | candidates | failed | tuned tiles | tuned ms | default ms "
+          "| speed-up | tuning time |")
+    print("|---" * 11 + "|")
+    for r in rows:
+        if "error" in r and "best_ms" not in r:
+            print(f"| {r['mask']} | {r['head_dim']} | {r['seq']} | {r['batch']} | FAILED: "
+                  f"{r['error'][:80]} | | | | | | |")
+            continue
+        cands = r.get("candidates", [])
+        failed = sum(1 for c in cands if c.get("error"))
+        best, default = r.get("best_ms", 0), r.get("default_ms", 0)
+        speed = f"{default / best:.2f}x" if best and default else ""
+        print(f"| {r['mask']} | {r['head_dim']} | {r['seq']} | {r['batch']} | {len(cands)} | "
+              f"{failed} | {tiles_name(r.get('best'))} | {best:.3f} | {default:.3f} | {speed} | "
+              f"{r.get('tune_s', 0):.1f} s |")
+
+
+def quality(rows, tuned):
+    if not rows:
+        return
+    chosen = {key(r): r for r in tuned}
+    print("\n## Tuning quality: the database's choice against a fresh exhaustive sweep\n")
+    print("| mask | hd | seq | batch | database's tiles | its ms in the sweep | sweep's best "
+          "| best ms | within | default ms in the sweep |")
+    print("|---" * 10 + "|")
+    for r in rows:
+        t = chosen.get(key(r), {}).get("best")
+        cands = {tiles_name(c.get("tiles")): c for c in r.get("candidates", [])}
+        mine = cands.get(tiles_name(t), {}).get("ms")
+        best = r.get("best_ms")
+        within = f"{(mine / best - 1) * 100:+.1f}%" if mine and best else ""
+        ms = f"{mine:.3f}" if mine else "not in sweep"
+        print(f"| {r['mask']} | {r['head_dim']} | {r['seq']} | {r['batch']} | {tiles_name(t)} | "
+              f"{ms} | {tiles_name(r.get('best'))} | {best or 0:.3f} | {within} | "
+              f"{r.get('default_ms', 0):.3f} |")
+
+
+def agreement(rows):
+    if not rows:
+        return
+    print("\n## attnjit against FlexAttention on identical inputs (seq 4096, bf16)\n")
+    print("| mask | hd | relative difference of the outputs | agree (<= tolerance) |")
+    print("|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['mask']} | {r['head_dim']} | {r['rel_diff']:.1e} | "
+              f"{'yes' if r['agree'] else 'NO'} (tol {r['tolerance']:.0e}) |")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("ours")
+    ap.add_argument("peers")
+    ap.add_argument("--latency")
+    ap.add_argument("--tune")
+    ap.add_argument("--quality")
+    ap.add_argument("--agree")
+    a = ap.parse_args()
+    peers_rows = load(a.peers)
+    peers = {key(r): r for r in peers_rows}
+    print("## Throughput\n")
+    throughput(load(a.ours), peers)
+    latency(load(a.latency), peers_rows)
+    tuned = load(a.tune)
+    tuning(tuned)
+    quality(load(a.quality), tuned)
+    agreement(load(a.agree))
 
 
 if __name__ == "__main__":

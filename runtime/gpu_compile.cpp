@@ -9,6 +9,7 @@
 #include "templates/fwd_params.cuh"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace attnjit {
 
@@ -41,8 +42,9 @@ TileConfig tiles_of(const KernelConfig& c) {
 // Everything the generated module depends on besides the toolchain, known before generating:
 // a memory hit on this key regenerates nothing.
 std::string memory_key(const MaskProgram& program, const KernelConfig& c, const std::string& arch) {
-  return fmt::format("{}|{}|d{}|{}|m{}n{}w{}s{}|{}", program.hash, program.canonical, c.head_dim,
-                     c.dtype, c.block_m, c.block_n, c.warps, c.stages, c.family, arch);
+  return fmt::format("{}|{}|d{}|{}|m{}n{}w{}s{}|{}|{}", program.hash, program.canonical,
+                     c.head_dim, c.dtype, c.block_m, c.block_n, c.warps, c.stages, c.family, arch,
+                     fmt::join(extra_nvrtc_options(), " "));
 }
 
 Result<std::string> resolve_arch(const CompileOptions& o) {

@@ -133,12 +133,34 @@ const Result<NvrtcInfo>& nvrtc_info() {
   return loaded().info;
 }
 
+const std::vector<std::string>& extra_nvrtc_options() {
+  static const std::vector<std::string> extra = [] {
+    std::vector<std::string> out;
+    const char* v = std::getenv("ATTNJIT_NVRTC_OPTIONS");
+    std::string cur;
+    for (const char* c = v ? v : ""; ; ++c) {
+      if (*c == 0 || *c == ' ' || *c == '\t') {
+        if (!cur.empty()) out.push_back(std::move(cur));
+        cur.clear();
+        if (*c == 0) break;
+      } else {
+        cur += *c;
+      }
+    }
+    return out;
+  }();
+  return extra;
+}
+
 std::vector<std::string> nvrtc_options(std::string_view arch) {
   // Deliberately no --use_fast_math: it turns on flush-to-zero and approximate division and
   // square root for the whole kernel. The templates call the fast exp2 intrinsic themselves where
   // speed matters; everything else stays IEEE so results track the fp64 reference closely.
-  return {fmt::format("--gpu-architecture={}", arch), "-std=c++17", "-default-device",
-          "-DATTNJIT_NVRTC=1", "--fmad=true"};
+  std::vector<std::string> o{fmt::format("--gpu-architecture={}", arch), "-std=c++17",
+                             "-default-device", "-DATTNJIT_NVRTC=1", "--fmad=true"};
+  const auto& extra = extra_nvrtc_options();
+  o.insert(o.end(), extra.begin(), extra.end());
+  return o;
 }
 
 Result<std::vector<char>> compile_cubin(const CubinRequest& req) {

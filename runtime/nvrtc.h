@@ -22,9 +22,14 @@ struct NvrtcInfo {
 // loader's path, then under $CUDA_HOME/lib64 and the default toolkit location.
 const Result<NvrtcInfo>& nvrtc_info();
 
-// The options every attnjit module is compiled with, for `arch` ("sm_80", "sm_90a"). These go
-// into the cache key, so changing them invalidates old entries.
+// The options every attnjit module is compiled with, for `arch` ("sm_80", "sm_90a"), followed
+// by extra_nvrtc_options(). These go into the cache key, so changing them invalidates old entries.
 std::vector<std::string> nvrtc_options(std::string_view arch);
+
+// Options appended to every NVRTC compile from $ATTNJIT_NVRTC_OPTIONS (split on blanks), read
+// once per process. For experiments with the device compiler (e.g. "--Ofast-compile=min"); a bad
+// option comes back as the compile error NVRTC gives for it.
+const std::vector<std::string>& extra_nvrtc_options();
 
 struct CubinRequest {
   std::string_view source;

@@ -23,8 +23,11 @@
 // Environment, read when used: ATTNJIT_CACHE_DIR, then XDG_CACHE_HOME (+ "/attnjit"), then HOME
 // (+ "/.cache/attnjit") choose the disk cache, and the tuning database in its tune/ folder, when
 // CompileOptions::cache_dir is empty; ATTNJIT_DEBUG=1 prints each compile stage to stderr;
-// CUDA_HOME and CUDA_PATH add places to look for NVRTC. Nothing else is global: the device and
-// cache directory are CompileOptions fields.
+// CUDA_HOME and CUDA_PATH add places to look for NVRTC; ATTNJIT_NVRTC_OPTIONS (blank-separated)
+// appends options to every NVRTC compile, and is part of the cache key. NVRTC itself may reuse
+// results from the CUDA driver's compute cache (CUDA_CACHE_DISABLE=1 turns that off, e.g. to time
+// a truly cold compile). Nothing else is global: the device and cache directory are
+// CompileOptions fields.
 #pragma once
 
 #include <cstdint>
