@@ -224,6 +224,68 @@ std::vector<Result<Kernel>> compile_all(std::string_view mask, const CompileOpti
   return out;
 }
 
+// Random Q, K, V, an output, an LSE and the L2 flush buffer on the device, in a contiguous
+// [batch, heads, seq, head dim] layout, put into bench.problem (which keeps the caller's shapes,
+// parameters and scale).
+Result<void> place_inputs(DeviceArena& arena, const CompileOptions& options, Bench& bench) {
+  Problem& p = bench.problem;
+  const int D = options.head_dim;
+  const size_t nq = size_t(p.batch) * p.heads * p.seq_q * D;
+  const size_t nkv = size_t(p.batch) * p.kv_heads * p.seq_k * D;
+  auto layout = [](TensorRef& r, CUdeviceptr data, int heads, int seq, int dim) {
+    r = {reinterpret_cast<void*>(data), int64_t(heads) * seq * dim, int64_t(seq) * dim, dim};
+  };
+  Result<CUdeviceptr> q = arena.random(nq, options.dtype, 1, "Q");
+  Result<CUdeviceptr> k = q ? arena.random(nkv, options.dtype, 2, "K") : q;
+  Result<CUdeviceptr> v = k ? arena.random(nkv, options.dtype, 3, "V") : k;
+  Result<CUdeviceptr> o = v ? arena.alloc(nq * 2, "O") : v;
+  Result<CUdeviceptr> lse = o ? arena.alloc(size_t(p.batch) * p.heads * p.seq_q * 4, "LSE") : o;
+  Result<CUdeviceptr> flush = lse ? arena.alloc(bench.flush_bytes, "the L2 flush") : lse;
+  if (!flush) return flush.error();
+  layout(p.q, *q, p.heads, p.seq_q, D);
+  layout(p.k, *k, p.kv_heads, p.seq_k, D);
+  layout(p.v, *v, p.kv_heads, p.seq_k, D);
+  layout(p.o, *o, p.heads, p.seq_q, D);
+  p.lse = reinterpret_cast<float*>(*lse);
+  p.stream = nullptr;
+  bench.flush = *flush;
+  return {};
+}
+
+// Times every compiled candidate in order (one at a time: they share the GPU), records each in
+// the report (a failure with its error and +inf) and returns the fastest.
+TuneCandidate measure_all(const Bench& bench, int head_dim,
+                          const std::vector<KernelConfig>& configs,
+                          const std::vector<Result<Kernel>>& kernels, TuneReport& report,
+                          std::mutex& progress_mu) {
+  const Problem& p = bench.problem;
+  const TuneOptions& t = bench.options;
+  // Effective TFLOP/s x milliseconds: divided by a time, the rate.
+  const double tflop_ms = 4.0 * p.batch * p.heads * double(report.attended_pairs) * head_dim / 1e9;
+  TuneCandidate best{{}, kInf, 0, {}};
+  for (size_t i = 0; i < configs.size(); ++i) {
+    TuneCandidate c{tiles_of(configs[i]), kInf, 0, {}};
+    if (!kernels[i]) {
+      c.error = kernels[i].error().message;
+    } else {
+      Result<double> ms = time_candidate(bench, *kernels[i], c.tiles);
+      ++g_measured;
+      if (ms) {
+        c.ms = *ms;
+        c.tflops = c.ms > 0 ? tflop_ms / c.ms : 0;
+      } else {
+        c.error = ms.error().message;
+      }
+    }
+    if (c.ms < best.ms) best = c;
+    if (same_tiles(c.tiles, report.default_tiles)) report.default_ms = c.ms;
+    report.candidates.push_back(c);
+    std::lock_guard lock(progress_mu);
+    if (t.progress) t.progress({"measure", int(i + 1), int(configs.size()), best.ms, best.tiles});
+  }
+  return best;
+}
+
 Result<void> check_shape(const Problem& p) {
   if (p.batch <= 0 || p.heads <= 0 || p.kv_heads <= 0 || p.seq_q <= 0 || p.seq_k <= 0)
     return Error{"tune: batch, heads, kv_heads, seq_q and seq_k must be positive"};
@@ -286,52 +348,10 @@ Result<TuneReport> tune_impl(std::string_view mask, const CompileOptions& option
   ScopedContext ctx;
   if (auto r = ctx.enter(d, options.device); !r) return r.error();
   DeviceArena arena(d);
-  const Problem& p = problem;
-  const int D = options.head_dim;
-  const size_t nq = size_t(p.batch) * p.heads * p.seq_q * D;
-  const size_t nkv = size_t(p.batch) * p.kv_heads * p.seq_k * D;
-  Bench bench{d, p, 0, std::max<size_t>(size_t(props->l2_bytes) * 2, size_t(64) << 20), t};
-  Problem& bp = bench.problem;
-  bp.stream = nullptr;
-  auto layout = [](TensorRef& r, CUdeviceptr data, int heads, int seq, int dim) {
-    r = {reinterpret_cast<void*>(data), int64_t(heads) * seq * dim, int64_t(seq) * dim, dim};
-  };
-  Result<CUdeviceptr> q = arena.random(nq, options.dtype, 1, "Q");
-  Result<CUdeviceptr> k = q ? arena.random(nkv, options.dtype, 2, "K") : q;
-  Result<CUdeviceptr> v = k ? arena.random(nkv, options.dtype, 3, "V") : k;
-  Result<CUdeviceptr> o = v ? arena.alloc(nq * 2, "O") : v;
-  Result<CUdeviceptr> lse = o ? arena.alloc(size_t(p.batch) * p.heads * p.seq_q * 4, "LSE") : o;
-  Result<CUdeviceptr> flush = lse ? arena.alloc(bench.flush_bytes, "the L2 flush") : lse;
-  if (!flush) return flush.error();
-  layout(bp.q, *q, p.heads, p.seq_q, D);
-  layout(bp.k, *k, p.kv_heads, p.seq_k, D);
-  layout(bp.v, *v, p.kv_heads, p.seq_k, D);
-  layout(bp.o, *o, p.heads, p.seq_q, D);
-  bp.lse = reinterpret_cast<float*>(*lse);
-  bench.flush = *flush;
-
-  const double flops_per_ms = 4.0 * p.batch * p.heads * double(*pairs) * D / 1e-3 / 1e12;
-  TuneCandidate best{{}, kInf, 0, {}};
-  for (size_t i = 0; i < configs.size(); ++i) {
-    TuneCandidate c{tiles_of(configs[i]), kInf, 0, {}};
-    if (!kernels[i]) {
-      c.error = kernels[i].error().message;
-    } else {
-      Result<double> ms = time_candidate(bench, *kernels[i], c.tiles);
-      ++g_measured;
-      if (ms) {
-        c.ms = *ms;
-        c.tflops = c.ms > 0 ? flops_per_ms / c.ms : 0;
-      } else {
-        c.error = ms.error().message;
-      }
-    }
-    if (c.ms < best.ms) best = c;
-    if (same_tiles(c.tiles, report.default_tiles)) report.default_ms = c.ms;
-    report.candidates.push_back(c);
-    std::lock_guard lock(progress_mu);
-    if (t.progress) t.progress({"measure", int(i + 1), int(configs.size()), best.ms, best.tiles});
-  }
+  Bench bench{d, problem, 0, std::max<size_t>(size_t(props->l2_bytes) * 2, size_t(64) << 20), t};
+  if (auto r = place_inputs(arena, options, bench); !r) return r.error();
+  const TuneCandidate best =
+      measure_all(bench, options.head_dim, configs, kernels, report, progress_mu);
   std::stable_sort(report.candidates.begin(), report.candidates.end(),
                    [](const TuneCandidate& a, const TuneCandidate& b) { return a.ms < b.ms; });
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
