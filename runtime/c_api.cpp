@@ -71,6 +71,28 @@ attnjit_status compile_impl(const char* mask, const attnjit_compile_options* opt
   return ATTNJIT_OK;
 }
 
+// The C++ problem for `p`, or INVALID_ARGUMENT naming the bad field (`who` is the caller).
+attnjit_status to_cpp(const attnjit_problem& p, const char* who, attnjit::Problem& q) {
+  if (p.num_params < 0 || (p.num_params > 0 && (!p.param_names || !p.param_values)))
+    return fail(ATTNJIT_ERROR_INVALID_ARGUMENT,
+                fmt::format("{}: num_params > 0 needs param_names and param_values", who));
+  q.batch = p.batch, q.heads = p.heads, q.kv_heads = p.kv_heads;
+  q.seq_q = p.seq_q, q.seq_k = p.seq_k;
+  q.q = to_cpp(p.q), q.k = to_cpp(p.k), q.v = to_cpp(p.v), q.o = to_cpp(p.o);
+  q.lse = p.lse;
+  q.scale = p.scale;
+  q.stream = p.stream;
+  q.cu_seqlens_q = p.cu_seqlens_q, q.cu_seqlens_k = p.cu_seqlens_k, q.seqused_k = p.seqused_k;
+  q.max_seq_q = p.max_seq_q, q.max_seq_k = p.max_seq_k;
+  q.kv_splits = p.kv_splits, q.pack_gqa = p.pack_gqa;
+  for (int i = 0; i < p.num_params; ++i) {
+    if (!p.param_names[i])
+      return fail(ATTNJIT_ERROR_INVALID_ARGUMENT, fmt::format("param_names[{}] is NULL", i));
+    q.params.emplace_back(p.param_names[i], p.param_values[i]);
+  }
+  return ATTNJIT_OK;
+}
+
 attnjit_status run_impl(const attnjit_kernel* kernel, const attnjit_problem* problem) {
   if (!kernel) return fail(ATTNJIT_ERROR_INVALID_ARGUMENT, "attnjit_run: kernel is NULL");
   if (!problem) return fail(ATTNJIT_ERROR_INVALID_ARGUMENT, "attnjit_run: problem is NULL");
@@ -87,25 +109,48 @@ attnjit_status run_impl(const attnjit_kernel* kernel, const attnjit_problem* pro
     return fail(ATTNJIT_ERROR_RUN,
                 fmt::format("problem.head_dim is {} but the kernel was compiled for {}", p.head_dim,
                             info.head_dim));
-  if (p.num_params < 0 || (p.num_params > 0 && (!p.param_names || !p.param_values)))
-    return fail(ATTNJIT_ERROR_INVALID_ARGUMENT,
-                "attnjit_run: num_params > 0 needs param_names and param_values");
   attnjit::Problem q;
-  q.batch = p.batch, q.heads = p.heads, q.kv_heads = p.kv_heads;
-  q.seq_q = p.seq_q, q.seq_k = p.seq_k;
-  q.q = to_cpp(p.q), q.k = to_cpp(p.k), q.v = to_cpp(p.v), q.o = to_cpp(p.o);
-  q.lse = p.lse;
-  q.scale = p.scale;
-  q.stream = p.stream;
-  q.cu_seqlens_q = p.cu_seqlens_q, q.cu_seqlens_k = p.cu_seqlens_k, q.seqused_k = p.seqused_k;
-  q.max_seq_q = p.max_seq_q, q.max_seq_k = p.max_seq_k;
-  q.kv_splits = p.kv_splits, q.pack_gqa = p.pack_gqa;
-  for (int i = 0; i < p.num_params; ++i) {
-    if (!p.param_names[i])
-      return fail(ATTNJIT_ERROR_INVALID_ARGUMENT, fmt::format("param_names[{}] is NULL", i));
-    q.params.emplace_back(p.param_names[i], p.param_values[i]);
-  }
+  if (attnjit_status s = to_cpp(p, "attnjit_run", q); s != ATTNJIT_OK) return s;
   if (auto r = kernel->kernel.run(q); !r) return fail(ATTNJIT_ERROR_RUN, r.error().message);
+  return ATTNJIT_OK;
+}
+
+// compile_for (tune = false) or tune (tune = true) from the C structs.
+attnjit_status tuned_impl(const char* who, const char* mask, const attnjit_compile_options* options,
+                          const attnjit_problem* problem, int force, attnjit_tune_result* result,
+                          attnjit_kernel** out) {
+  if (!mask || !problem)
+    return fail(ATTNJIT_ERROR_INVALID_ARGUMENT, fmt::format("{}: mask or problem is NULL", who));
+  attnjit_compile_options defaults;
+  attnjit_compile_options_init(&defaults);
+  const attnjit_compile_options& c = options ? *options : defaults;
+  if (attnjit_status s = check_options(c); s != ATTNJIT_OK) return s;
+  attnjit::Problem q;
+  if (attnjit_status s = to_cpp(*problem, who, q); s != ATTNJIT_OK) return s;
+  if (out) {
+    *out = nullptr;
+    auto k = attnjit::compile_for(mask, to_cpp(c), q);
+    if (!k) return fail(ATTNJIT_ERROR_COMPILE, k.error().message);
+    *out = new attnjit_kernel{std::move(k).value()};
+    return ATTNJIT_OK;
+  }
+  attnjit::TuneOptions t;
+  t.force = force != 0;
+  auto r = attnjit::tune(mask, to_cpp(c), q, t);
+  if (!r) return fail(ATTNJIT_ERROR_TUNE, r.error().message);
+  *result = attnjit_tune_result{};
+  result->block_m = r->best.block_m, result->block_n = r->best.block_n;
+  result->warps = r->best.warps, result->stages = r->best.stages;
+  result->best_ms = r->best_ms;
+  result->default_block_m = r->default_tiles.block_m;
+  result->default_block_n = r->default_tiles.block_n;
+  result->default_warps = r->default_tiles.warps;
+  result->default_stages = r->default_tiles.stages;
+  result->default_ms = r->default_ms;
+  result->seconds = r->seconds;
+  result->candidates = int(r->candidates.size());
+  for (const auto& cand : r->candidates) result->failed += cand.error.empty() ? 0 : 1;
+  result->from_database = r->from_database;
   return ATTNJIT_OK;
 }
 
@@ -217,6 +262,27 @@ const char* attnjit_kernel_info_cache_key(const attnjit_kernel* k) {
 const char* attnjit_kernel_info_cache_path(const attnjit_kernel* k) {
   auto* i = info_of(k);
   return empty_if_null(i ? &i->cache_path : nullptr);
+}
+
+attnjit_status attnjit_tune(const char* mask, const attnjit_compile_options* options,
+                            const attnjit_problem* problem, int force, attnjit_tune_result* out) {
+  if (!out) return fail(ATTNJIT_ERROR_INVALID_ARGUMENT, "attnjit_tune: out is NULL");
+  return guarded("attnjit_tune", [&] {
+    return tuned_impl("attnjit_tune", mask, options, problem, force, out, {});
+  });
+}
+
+attnjit_status attnjit_compile_for(const char* mask, const attnjit_compile_options* options,
+                                   const attnjit_problem* problem, attnjit_kernel** out) {
+  if (!out) return fail(ATTNJIT_ERROR_INVALID_ARGUMENT, "attnjit_compile_for: out is NULL");
+  return guarded("attnjit_compile_for", [&] {
+    return tuned_impl("attnjit_compile_for", mask, options, problem, 0, nullptr, out);
+  });
+}
+
+const char* attnjit_kernel_info_tiles_from(const attnjit_kernel* k) {
+  auto* i = info_of(k);
+  return empty_if_null(i ? &i->tiles_from : nullptr);
 }
 
 const char* attnjit_system_info(void) {

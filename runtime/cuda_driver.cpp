@@ -51,6 +51,7 @@ Result<const CudaDriver*> load_driver() {
   resolve(lib, "cuMemcpyHtoD_v2", d.cuMemcpyHtoD, missing);
   resolve(lib, "cuMemcpyDtoH_v2", d.cuMemcpyDtoH, missing);
   resolve(lib, "cuMemsetD8_v2", d.cuMemsetD8, missing);
+  resolve(lib, "cuMemsetD8Async", d.cuMemsetD8Async, missing);
   resolve(lib, "cuStreamCreate", d.cuStreamCreate, missing);
   resolve(lib, "cuStreamDestroy_v2", d.cuStreamDestroy, missing);
   resolve(lib, "cuStreamSynchronize", d.cuStreamSynchronize, missing);
@@ -112,6 +113,8 @@ Result<DeviceProps> device_props(int ordinal) {
   d.cuDeviceGetAttribute(&p.cc_minor, kAttrComputeCapabilityMinor, p.device);
   d.cuDeviceGetAttribute(&p.sm_count, kAttrMultiprocessorCount, p.device);
   d.cuDeviceGetAttribute(&p.max_smem_optin, kAttrMaxSharedMemoryPerBlockOptin, p.device);
+  d.cuDeviceGetAttribute(&p.regs_per_block, kAttrMaxRegistersPerBlock, p.device);
+  d.cuDeviceGetAttribute(&p.l2_bytes, kAttrL2CacheSize, p.device);
   // Hopper's wgmma/TMA/setmaxnreg exist only in the arch-specific `sm_90a` target; a cubin for
   // it still runs only on 9.0, which is exactly this device.
   p.arch = fmt::format("sm_{}{}{}", p.cc_major, p.cc_minor, p.cc_major == 9 ? "a" : "");

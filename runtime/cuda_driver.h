@@ -30,6 +30,8 @@ constexpr int kAttrMultiprocessorCount = 16;
 constexpr int kAttrComputeCapabilityMajor = 75;
 constexpr int kAttrComputeCapabilityMinor = 76;
 constexpr int kAttrMaxSharedMemoryPerBlockOptin = 97;
+constexpr int kAttrMaxRegistersPerBlock = 12;
+constexpr int kAttrL2CacheSize = 38;
 // Function attribute CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES.
 constexpr int kFuncAttrMaxDynamicSharedBytes = 8;
 
@@ -61,6 +63,7 @@ struct CudaDriver {
   CUresult (*cuMemcpyHtoD)(CUdeviceptr dst, const void* src, size_t bytes);
   CUresult (*cuMemcpyDtoH)(void* dst, CUdeviceptr src, size_t bytes);
   CUresult (*cuMemsetD8)(CUdeviceptr dst, unsigned char value, size_t count);
+  CUresult (*cuMemsetD8Async)(CUdeviceptr dst, unsigned char value, size_t count, CUstream s);
   CUresult (*cuStreamCreate)(CUstream* stream, unsigned flags);
   CUresult (*cuStreamDestroy)(CUstream stream);
   CUresult (*cuStreamSynchronize)(CUstream stream);
@@ -90,6 +93,8 @@ struct DeviceProps {
   int cc_minor = 0;
   int sm_count = 0;
   int max_smem_optin = 0; // bytes of dynamic shared memory a block may opt into
+  int regs_per_block = 0; // 32-bit registers available to one block
+  int l2_bytes = 0;       // L2 cache size
   std::string arch;       // NVRTC target: "sm_80", "sm_90a" (Hopper gets its `a` features)
 };
 

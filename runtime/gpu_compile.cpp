@@ -110,6 +110,9 @@ Result<Kernel> compile_gpu(const MaskProgram& program, const CompileOptions& opt
   info.dtype = options.dtype; // choose_config checked it is the one in `c`
   info.arch = *arch;
   info.tiles = tiles_of(c);
+  const TileConfig& t = options.tiles;
+  const bool explicit_tiles = t.block_m || t.block_n || t.warps || t.stages || !t.family.empty();
+  info.tiles_from = explicit_tiles ? "explicit" : "default";
   info.cache = found->status;
   info.compile_ms = found->ms;
   info.cache_key = found->entry->key;

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 namespace attnjit::cli {
 namespace {
@@ -24,6 +25,7 @@ struct KernelFlags {
   std::string save;
   int iters = 20;
   DecodeFlags decode;
+  bool tune = false;
 };
 
 void add_tile_flags(CLI::App* cmd, KernelFlags& f) {
@@ -33,18 +35,8 @@ void add_tile_flags(CLI::App* cmd, KernelFlags& f) {
   cmd->add_option("--stages", f.stages, "pipeline stages (GPU)");
 }
 
-DType parse_dtype(const std::string& s) {
-  return s == "fp16" ? DType::fp16 : s == "fp32" ? DType::fp32 : DType::bf16;
-}
-
 CompileOptions options_of(const KernelFlags& f) {
-  CompileOptions o;
-  o.head_dim = f.problem.head_dim;
-  o.dtype = parse_dtype(f.problem.dtype);
-  o.backend = f.problem.backend == "gpu"   ? BackendKind::Gpu
-              : f.problem.backend == "cpu" ? BackendKind::Cpu
-                                           : BackendKind::Auto;
-  o.arch = f.problem.arch;
+  CompileOptions o = compile_options_of(f.problem);
   o.tiles.block_m = f.block_m;
   o.tiles.block_n = f.block_n;
   o.tiles.warps = f.warps;
@@ -78,6 +70,8 @@ nlohmann::json info_json(const KernelInfo& i) {
           {"cache_level", cache_status_name(i.cache)},
           {"cache_key", i.cache_key},
           {"cache_path", i.cache_path},
+          {"tiles_name", i.backend == BackendKind::Gpu ? tiles_name(i.tiles) : ""},
+          {"tiles_from", i.tiles_from},
           {"tiles",
            {{"block_m", i.tiles.block_m},
             {"block_n", i.tiles.block_n},
@@ -121,7 +115,19 @@ int compile_cmd(const KernelFlags& f) {
 int run_cmd(const KernelFlags& f) {
   std::vector<std::pair<std::string, int64_t>> params;
   if (!parse_params(f.problem.params, params)) return 1;
-  Result<Kernel> k = compile(f.mask, options_of(f));
+  const Problem shape = problem_shape_of(f.problem, params);
+  std::optional<TuneReport> tuned;
+  // Tiles exist only for GPU kernels: on the CPU backend --tune has nothing to do, and says so.
+  const bool on_cpu = options_of(f).backend == BackendKind::Cpu ||
+                      (options_of(f).backend == BackendKind::Auto && !system_info().gpu_available);
+  if (f.tune && on_cpu)
+    std::fprintf(stderr, "note: --tune skipped: the kernel runs on the CPU, which has no tiles\n");
+  if (f.tune && !on_cpu) {
+    Result<TuneReport> t = tune_with_progress(f.mask, options_of(f), shape, /*force=*/false);
+    if (!t) return fail(t.error().message);
+    tuned = *t;
+  }
+  Result<Kernel> k = compile_for(f.mask, options_of(f), shape);
   if (!k) return fail(k.error().message);
   const KernelInfo& i = k->info();
   RandomRunOptions ro;
@@ -150,6 +156,10 @@ int run_cmd(const KernelFlags& f) {
     j["unwritten"] = r->unwritten;
     j["splits"] = r->splits;
     if (r->gbps > 0) j["gbps"] = r->gbps;
+    if (tuned)
+      j["tune"] = {{"from_database", tuned->from_database},
+                   {"seconds", tuned->seconds},
+                   {"candidates", tuned->candidates.size()}};
     if (r->checked) {
       j["rel_err"] = std::isfinite(r->rel_err) ? nlohmann::json(r->rel_err) : nlohmann::json();
       j["lse_max_err"] =
@@ -167,6 +177,10 @@ int run_cmd(const KernelFlags& f) {
     print_sequence_lengths(ro);
     std::printf("compile   %.1f ms (%s)\n", i.compile_ms,
                 i.cache == CacheStatus::Miss ? "miss" : cache_status_name(i.cache));
+    if (i.backend == BackendKind::Gpu)
+      std::printf("tiles     %s (%s)\n", tiles_name(i.tiles).c_str(), i.tiles_from.c_str());
+    if (tuned && !tuned->from_database)
+      std::printf("tuned     %zu candidates in %.1f s\n", tuned->candidates.size(), tuned->seconds);
     std::printf("time      %.3f ms (median of %d)\n", r->ms, ro.iters);
     std::printf("speed     %.2f TFLOP/s effective (%lld attended pairs per head)\n", r->tflops,
                 (long long)r->attended_pairs);
@@ -217,6 +231,7 @@ void add_run(CLI::App& app) {
   cmd->add_option("--save", f->save, "write q, k, v, o, lse as float32 .npy files here");
   cmd->add_option("--iters", f->iters, "timed calls (median)")->check(CLI::PositiveNumber);
   add_decode_flags(cmd, f->decode);
+  cmd->add_flag("--tune", f->tune, "tune first when the tuning database has no entry");
   cmd->callback([f] {
     if (int rc = run_cmd(*f)) throw CLI::RuntimeError(rc);
   });

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   attnjit::cli::add_emit(app);
   attnjit::cli::add_compile(app);
   attnjit::cli::add_run(app);
+  attnjit::cli::add_tune(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -21,7 +21,8 @@ typedef enum attnjit_status {
   ATTNJIT_OK = 0,
   ATTNJIT_ERROR_INVALID_ARGUMENT = 1, /* a null pointer or bad value passed to the C API itself */
   ATTNJIT_ERROR_COMPILE = 2,          /* the mask did not parse, check or compile */
-  ATTNJIT_ERROR_RUN = 3               /* the problem was rejected or the launch failed */
+  ATTNJIT_ERROR_RUN = 3,              /* the problem was rejected or the launch failed */
+  ATTNJIT_ERROR_TUNE = 4              /* tuning could not run (no GPU, no candidate ran) */
 } attnjit_status;
 
 typedef enum attnjit_dtype {
@@ -130,6 +131,31 @@ attnjit_cache_status attnjit_kernel_info_cache(const attnjit_kernel* kernel);
 double attnjit_kernel_info_compile_ms(const attnjit_kernel* kernel);
 const char* attnjit_kernel_info_cache_key(const attnjit_kernel* kernel);
 const char* attnjit_kernel_info_cache_path(const attnjit_kernel* kernel);
+
+/* Where the kernel's tiles came from (GPU): "explicit", "database" or "default". */
+const char* attnjit_kernel_info_tiles_from(const attnjit_kernel* kernel);
+
+/* Autotuning (see attnjit.hpp: tune, compile_for). The problem's shapes and parameters are used,
+ * not its tensors. */
+typedef struct attnjit_tune_result {
+  int block_m, block_n, warps, stages; /* the winner */
+  double best_ms;
+  int default_block_m, default_block_n, default_warps, default_stages;
+  double default_ms; /* the heuristic default's time; +inf when it failed */
+  double seconds;    /* wall time of the tuning */
+  int candidates;    /* timed (0 when from_database) */
+  int failed;        /* of those, how many failed to compile or run */
+  int from_database; /* nonzero: the entry existed and nothing was measured */
+} attnjit_tune_result;
+
+/* Tunes `mask` for `options` on this GPU and the problem's shape; stores the winner in the
+ * tuning database. With an entry already there and force == 0, returns it without measuring. */
+attnjit_status attnjit_tune(const char* mask, const attnjit_compile_options* options,
+                            const attnjit_problem* problem, int force, attnjit_tune_result* out);
+
+/* attnjit_compile with the database's tiles for this problem when options has no tiles set. */
+attnjit_status attnjit_compile_for(const char* mask, const attnjit_compile_options* options,
+                                   const attnjit_problem* problem, attnjit_kernel** out);
 
 /* One line per backend: "gpu: NVIDIA H200 (sm_90a)" or "gpu: unavailable: <why>", then the
  * same for "cpu". */

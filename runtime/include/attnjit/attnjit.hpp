@@ -21,14 +21,17 @@
 // primary context, pushed around each call, so the caller's current context is left as it was.
 //
 // Environment, read when used: ATTNJIT_CACHE_DIR, then XDG_CACHE_HOME (+ "/attnjit"), then HOME
-// (+ "/.cache/attnjit") choose the disk cache when CompileOptions::cache_dir is empty;
-// ATTNJIT_DEBUG=1 prints each compile stage to stderr; CUDA_HOME and CUDA_PATH add places to look
-// for NVRTC; ATTNJIT_NVRTC_OPTIONS (blank-separated) appends options to every NVRTC compile, and
-// is part of the cache key. NVRTC itself may reuse results from the CUDA driver's compute cache
-// (CUDA_CACHE_DISABLE=1 turns that off, e.g. to time a truly cold compile). Nothing else is global: the device and cache directory are CompileOptions fields.
+// (+ "/.cache/attnjit") choose the disk cache, and the tuning database in its tune/ folder, when
+// CompileOptions::cache_dir is empty; ATTNJIT_DEBUG=1 prints each compile stage to stderr;
+// CUDA_HOME and CUDA_PATH add places to look for NVRTC; ATTNJIT_NVRTC_OPTIONS (blank-separated)
+// appends options to every NVRTC compile, and is part of the cache key. NVRTC itself may reuse
+// results from the CUDA driver's compute cache (CUDA_CACHE_DISABLE=1 turns that off, e.g. to time
+// a truly cold compile). Nothing else is global: the device and cache directory are
+// CompileOptions fields.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -146,6 +149,9 @@ struct KernelInfo {
   double compile_ms = 0;  // time this compile() took to produce it (a memory hit: the lookup)
   std::string cache_key;  // GPU: hex key of the module cache entry
   std::string cache_path; // GPU: path of the disk cache entry
+  // GPU: where `tiles` came from: "explicit" (non-zero CompileOptions::tiles), "database" (a
+  // tuned entry, through compile_for) or "default" (the heuristic for the head dim).
+  std::string tiles_from;
 };
 
 class KernelImpl;
@@ -174,6 +180,71 @@ private:
 // Thread-safe; concurrent requests for the same kernel compile it once. Errors carry the rendered
 // diagnostics (with caret) or the compiler log.
 Result<Kernel> compile(std::string_view mask, const CompileOptions& options = {});
+
+// --- Autotuning ---------------------------------------------------------------------------
+//
+// tune() times every tile configuration worth trying for a mask on this GPU and a problem's
+// shape and remembers the fastest in a tuning database under <cache dir>/tune/, keyed by (GPU
+// name, architecture, SM count, mask structure, head dim, dtype, GQA ratio, power-of-two buckets
+// of seq_q, seq_k and batch x heads). compile_for() then builds the kernel with the remembered
+// tiles, with no measurement, in any later process.
+
+// One timed (or failed) candidate.
+struct TuneCandidate {
+  TileConfig tiles;
+  double ms = 0;     // median of the timed calls; +inf when it failed
+  double tflops = 0; // effective: 4 * batch * heads * attended pairs * head_dim / time
+  std::string error; // why it failed to compile or run; empty when it ran
+};
+
+// Called as tuning advances; calls never overlap. phase is "compile" or "measure".
+struct TuneProgress {
+  const char* phase = "";
+  int done = 0;
+  int total = 0;
+  double best_ms = 0; // +inf until a candidate ran
+  TileConfig best;
+};
+
+struct TuneOptions {
+  bool force = false; // tune again even when the database holds an entry for this key
+  std::function<void(const TuneProgress&)> progress;
+  // Timed calls per candidate: at least min_reps, then until target_ms of kernel time or
+  // max_reps calls, whichever comes first. The L2 cache is flushed before each call.
+  int min_reps = 10;
+  int max_reps = 50;
+  double target_ms = 100;
+  // Non-empty: time exactly these configurations (zeros take the default's value) instead of
+  // the pruned search space.
+  std::vector<TileConfig> candidates;
+};
+
+struct TuneReport {
+  std::vector<TuneCandidate> candidates; // timed, fastest first; failures last
+  std::vector<TuneCandidate> pruned;     // removed before compiling; `error` says why
+  TileConfig best;
+  double best_ms = 0;
+  TileConfig default_tiles;   // what compile() picks without a database entry
+  double default_ms = 0;      // its time (+inf when it failed)
+  double seconds = 0;         // wall time of the whole tuning
+  int64_t attended_pairs = 0; // per (batch, head), for effective TFLOP/s
+  bool from_database = false; // the entry existed: nothing was measured
+  std::string tuned_at;       // when the entry was measured (UTC)
+  std::string db_path;        // the database entry
+  std::string note;           // set when the entry could not be written (the report still holds)
+};
+
+// Tunes `mask` for `options` (head dim, dtype, device, cache dir) on the problem's shape and
+// parameter values (its tensors and stream are not used: tuning allocates its own random inputs
+// and runs on the default stream). With an entry already in the database and !force, returns it
+// with from_database set and measures nothing. Needs a GPU.
+Result<TuneReport> tune(std::string_view mask, const CompileOptions& options,
+                        const Problem& problem, const TuneOptions& tune_options = {});
+
+// compile() with the tiles the database holds for this problem's key when options.tiles is all
+// zeros; else exactly compile(). KernelInfo::tiles_from says which was used.
+Result<Kernel> compile_for(std::string_view mask, const CompileOptions& options,
+                           const Problem& problem);
 
 // What is available on this machine: device 0's name and arch, or why there is no GPU backend
 // ("no GPU: libcuda.so.1 not found"); whether the CPU backend is enabled in this program.

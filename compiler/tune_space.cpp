@@ -1,0 +1,94 @@
+#include "compiler/tune_space.h"
+
+#include <fmt/format.h>
+
+namespace attnjit {
+
+namespace {
+
+// Registers a thread keeps besides the accumulators: Q fragments when they stay in registers,
+// the running max and sum of its rows, loop counters, the key-walk state and the 64-bit tensor
+// addresses. 48 is what ptxas reports for the smallest sm80 tiles minus their accumulators.
+constexpr int kRegisterOverhead = 48;
+
+// The axes of the sm80 template (fwd_sm80.cuh: FwdShape). check_config removes the combinations
+// the template's static_asserts reject (e.g. 64 rows over 8 warps).
+constexpr int kBlockM[] = {64, 128};
+constexpr int kBlockN[] = {32, 64, 128};
+constexpr int kWarps[] = {4, 8};
+constexpr int kStages[] = {2, 3, 4};
+
+} // namespace
+
+std::vector<std::string> tune_families() {
+  return {"sm80"};
+}
+
+std::vector<KernelConfig> tune_space(const std::string& family, int head_dim,
+                                     const std::string& dtype) {
+  std::vector<KernelConfig> out;
+  if (family != "sm80") return out;
+  for (int m : kBlockM)
+    for (int n : kBlockN)
+      for (int w : kWarps)
+        for (int s : kStages) {
+          KernelConfig c;
+          c.family = family;
+          c.head_dim = head_dim;
+          c.dtype = dtype;
+          c.block_m = m, c.block_n = n, c.warps = w, c.stages = s;
+          if (check_config(c).empty()) out.push_back(c);
+        }
+  return out;
+}
+
+// Each warp owns block_m / warps query rows; an m16n8 mma accumulator holds 4 fp32 values per
+// thread. So per thread:
+//   O (rows x head dim, fp32):  rows/16 * head_dim/8 * 4
+//   S (rows x block_n, fp32):   rows/16 * block_n/8 * 4
+// plus kRegisterOverhead. P is packed to 16 bits as each S value is exponentiated, so the fp32
+// scores die while P grows and the two do not add up. The estimate is a floor, not a prediction:
+// ptxas needs a few more, and a config a few registers over spills a little and may still win
+// (128x64 with 4 warps at head dim 128 does), so only configurations whose estimate is already over
+// the budget, which would spill heavily, are pruned; the rest are measured.
+int estimate_registers(const KernelConfig& c) {
+  const int rows = c.block_m / c.warps;
+  const int o = rows / 16 * c.head_dim / 8 * 4;
+  const int s = rows / 16 * c.block_n / 8 * 4;
+  return o + s + kRegisterOverhead;
+}
+
+std::string prune_reason(const KernelConfig& c, const DeviceLimits& limits) {
+  if (std::string why = check_config(c); !why.empty()) return why;
+  const int smem = shared_memory_bytes(c);
+  if (smem > limits.max_smem_optin)
+    return fmt::format("needs {} bytes of shared memory; the device allows {}", smem,
+                       limits.max_smem_optin);
+  const int regs = estimate_registers(c);
+  if (regs > limits.regs_per_thread)
+    return fmt::format("needs about {} registers per thread; at most {}", regs,
+                       limits.regs_per_thread);
+  const long long block_regs = static_cast<long long>(threads_per_block(c)) * regs;
+  if (block_regs > limits.regs_per_block)
+    return fmt::format("needs about {} registers per block; the device has {}", block_regs,
+                       limits.regs_per_block);
+  return {};
+}
+
+TuneSpace prune_tune_space(const std::vector<KernelConfig>& space, const DeviceLimits& limits) {
+  TuneSpace out;
+  for (const KernelConfig& c : space) {
+    std::string why = prune_reason(c, limits);
+    if (why.empty())
+      out.survivors.push_back(c);
+    else
+      out.pruned.push_back({c, std::move(why)});
+  }
+  return out;
+}
+
+std::string config_name(int block_m, int block_n, int warps, int stages) {
+  return fmt::format("{}x{}x{}w{}s", block_m, block_n, warps, stages);
+}
+
+} // namespace attnjit

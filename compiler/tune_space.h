@@ -1,0 +1,52 @@
+// The autotuner's search space: every kernel configuration a family's template accepts for a
+// head dim and dtype, and the pruning that removes, before anything is compiled, those a device
+// cannot run well (shared memory over its opt-in limit, accumulators that cannot fit in the
+// register file). Pure host functions: no device is touched; the limits are inputs.
+#pragma once
+
+#include "compiler/generate_cuda.h"
+
+#include <string>
+#include <vector>
+
+namespace attnjit {
+
+// What a device allows one block. The runtime reads these with cuDeviceGetAttribute.
+struct DeviceLimits {
+  int max_smem_optin = 227 * 1024; // bytes of dynamic shared memory a block may opt into
+  int regs_per_block = 65536;      // 32-bit registers of one block
+  int regs_per_thread = 255;       // the ISA's ceiling per thread
+};
+
+// The kernel families that have a search space ("sm80"). A later family adds its own list.
+std::vector<std::string> tune_families();
+
+// Every configuration of `family` the template accepts (check_config passes) for this head dim
+// and dtype, in a fixed order. Empty for an unknown family.
+std::vector<KernelConfig> tune_space(const std::string& family, int head_dim,
+                                     const std::string& dtype);
+
+// 32-bit registers one thread of the kernel needs, estimated from what must stay live across the
+// key loop (see tune_space.cpp for the terms and why the estimate leaves mild spills in).
+int estimate_registers(const KernelConfig& config);
+
+// Why `config` is not worth compiling on a device with `limits`, or "" when it is.
+std::string prune_reason(const KernelConfig& config, const DeviceLimits& limits);
+
+// A pruned search space: the survivors to compile and time, and each removed configuration with
+// its reason (shown by `attnjit tune --json`).
+struct PrunedConfig {
+  KernelConfig config;
+  std::string reason;
+};
+struct TuneSpace {
+  std::vector<KernelConfig> survivors;
+  std::vector<PrunedConfig> pruned;
+};
+TuneSpace prune_tune_space(const std::vector<KernelConfig>& space, const DeviceLimits& limits);
+
+// "128x64x4w3s": block_m x block_n, warps, stages; the family is left out while sm80 is the only
+// one with a search space.
+std::string config_name(int block_m, int block_n, int warps, int stages);
+
+} // namespace attnjit
