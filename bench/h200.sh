@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The benchmark on the H200, in two device calls (each under the 10-minute limit of one call):
 #
-#   prep: runs the GPU tests, tunes attnjit on every suite entry (`attnjit tune`, the tuning
-#         database) and warms FlexAttention's max-autotune caches; packs the database and those
-#         caches into $OUT/state.tgz. Unpack it into $BUILD/state before the second call.
-#   full: with that state restored, in one run: GPU tests, memcheck, compile latency, attnjit
-#         (tuned, from the database) on the suite, the tuning-quality check, attnjit against
-#         FlexAttention on identical inputs, the PyTorch peers (SDPA flash and cuDNN,
-#         FlexAttention default and max-autotune-no-cudagraphs); writes results.md and chart.png under $OUT
-#         and prints the table last.
+#   prep: runs the GPU tests and memcheck, tunes attnjit on every suite entry (`attnjit tune`,
+#         the tuning database) and warms FlexAttention's caches (max-autotune on the 16384
+#         shapes); packs the database and those caches into $OUT/state.tgz. Unpack it into
+#         $BUILD/state (with tune.jsonl beside it) before the second call.
+#   full: with that state restored, in one run: compile latency, attnjit (tuned, from the
+#         database) on the suite, the tuning-quality check, attnjit against FlexAttention on
+#         identical inputs, the PyTorch peers (SDPA flash and cuDNN, FlexAttention default and
+#         max-autotune-no-cudagraphs); writes results.md and chart.png under $OUT and prints the
+#         table last.
 #   quick: GPU tests, memcheck and compile latency only.
 #
 # Usage (from the repository root, on the GPU machine, with a build carried in $BUILD):
@@ -25,6 +26,7 @@ export PYTHONUNBUFFERED=1
 export ATTNJIT_CACHE_DIR=$WORK/cache
 export TORCHINDUCTOR_CACHE_DIR=$WORK/inductor
 export TRITON_CACHE_DIR=$WORK/triton
+export ATTNJIT_CLI=$PWD/$bin/attnjit # the GPU tests' two-process check runs this program
 log() { echo "== $(date +%T) $*" | tee -a "$LOGS/steps.log"; }
 
 if [ -f "$BUILD/state/state.tgz" ]; then
@@ -104,35 +106,44 @@ tune_suite() {
   done; done; done
 }
 
-peers() { # peers OUTFILE
+peers() { # peers OUTFILE SECONDS_PER_HEAD_DIM
   log "peers"
   for hd in $HDS; do
-    timeout 420 python3 bench/peers.py --shapes 16384x1,4096x4 --head-dim $hd \
+    timeout $2 python3 bench/peers.py --shapes 16384x1,4096x4 --head-dim $hd \
       >> "$1" 2>> "$LOGS/peers.err"
     echo "peers hd$hd exit $?" | tee -a "$LOGS/steps.log"
   done
 }
 
-if [ "$mode" = prep ]; then
+checks() {
   gpu_tests
+  log "memcheck"
+  memcheck "causal" --seq-q 127 --seq-k 300 --heads 4 --kv-heads 2 --head-dim 64
+  memcheck "window(W, 0) | sink(4)" --param W=33 --seq-q 17 --seq-k 1000 --head-dim 128 --dtype fp16
+  memcheck "global(5) | chunk(64)" --seq-q 300 --seq-k 200 --head-dim 256
+  memcheck "causal" --seq-q 1 --seqlens-k 1000,0,3000 --heads 8 --kv-heads 2 --head-dim 128
+}
+
+if [ "$mode" = prep ]; then
+  checks
   tune_suite
-  peers "$WORK/peers_prep.jsonl"
+  peers "$WORK/peers_prep.jsonl" 120
   log "pack state"
   (cd "$WORK" && tar czf "$OUT/state.tgz" cache/tune inductor triton) 
   ls -la "$OUT/state.tgz"
   cp "$WORK/tune.jsonl" "$WORK/peers_prep.jsonl" "$OUT/"
   tar czf "$OUT/logs.tgz" -C "$WORK" logs
+  grep -h "exit" "$LOGS/steps.log"
   python3 bench/report.py /dev/null /dev/null --tune "$WORK/tune.jsonl" | tail -n +5
   exit 0
 fi
 
-gpu_tests
-log "memcheck"
-memcheck "causal" --seq-q 127 --seq-k 300 --heads 4 --kv-heads 2 --head-dim 64
-memcheck "window(W, 0) | sink(4)" --param W=33 --seq-q 17 --seq-k 1000 --head-dim 128 --dtype fp16
-memcheck "global(5) | chunk(64)" --seq-q 300 --seq-k 200 --head-dim 256
+if [ "$mode" = quick ]; then
+  checks
+  latency
+  exit 0
+fi
 latency
-[ "$mode" = quick ] && exit 0
 
 log "attnjit suite (tiles from the tuning database)"
 ours=$WORK/ours.jsonl
@@ -163,7 +174,7 @@ done
 
 log "attnjit against FlexAttention on identical inputs"
 : > "$WORK/agree.jsonl"
-for hd in $HDS; do for name in $NAMES; do
+for hd in 128; do for name in $NAMES; do
   d=$WORK/agree/$name-$hd
   timeout 120 "$bin/attnjit" run "${MASK[$name]}" --seq-q 4096 --heads $((2048 / hd)) \
     --head-dim $hd --backend gpu --iters 1 --save "$d" > /dev/null 2>>"$LOGS/agree.err"
@@ -172,7 +183,7 @@ for hd in $HDS; do for name in $NAMES; do
 done; done
 cat "$WORK/agree.jsonl"
 
-peers "$WORK/peers.jsonl"
+peers "$WORK/peers.jsonl" 170
 
 log "table"
 python3 bench/report.py "$ours" "$WORK/peers.jsonl" --latency "$WORK/latency.jsonl" \

@@ -64,6 +64,9 @@ def main():
     ap.add_argument("--flex-modes", default="default,max-autotune-no-cudagraphs",
                     help="torch.compile modes of FlexAttention, comma-separated: 'default' is "
                          "reported as flex, any other mode as flex_tuned")
+    ap.add_argument("--tuned-shapes", default="16384x1",
+                    help="shapes (seqxbatch,...) on which the non-default modes run: "
+                         "max-autotune compiles for a long time per mask and shape")
     ap.add_argument("--no-flex", action="store_true")
     args = ap.parse_args()
 
@@ -109,6 +112,8 @@ def main():
                     mask_mod = lambda b, h, qi, ki, p=pred: p(qi, ki)
                 bm = create_block_mask(mask_mod, None, None, seq, seq, device=dev) if mask_mod else None
                 for sys_name, flex in flexes:
+                    if sys_name != "flex" and shape not in args.tuned_shapes.split(","):
+                        continue
                     t0 = time.perf_counter()
                     flex(q, k, v, block_mask=bm)
                     torch.cuda.synchronize()
