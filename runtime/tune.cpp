@@ -131,10 +131,12 @@ struct Bench {
   const TuneOptions& options;
 };
 
-// Median milliseconds of one call of `k`. Before each timed call a buffer of twice the L2 size
-// is written, so every candidate starts from a cold L2 as a call in a real model would (the
-// previous layer's activations evict K and V).
-Result<double> time_candidate(const Bench& b, const Kernel& k, const TileConfig& tiles) {
+// Milliseconds of `reps` calls of `k` (at least `min_reps`, then until `target_ms` of kernel time
+// or `max_reps`), one sample per call. Before each timed call a buffer of twice the L2 size is
+// written, so every candidate starts from a cold L2 as a call in a real model would (the previous
+// layer's activations evict K and V).
+Result<std::vector<double>> time_candidate(const Bench& b, const Kernel& k, const TileConfig& tiles,
+                                           int min_reps, int max_reps, double target_ms) {
   std::function<bool(const TileConfig&)> hook;
   {
     std::lock_guard lock(g_hook_mu);
@@ -152,11 +154,11 @@ Result<double> time_candidate(const Bench& b, const Kernel& k, const TileConfig&
   if (auto r = cuda_check(d, d.cuCtxSynchronize(), "warm-up run"); !r) return r.error();
   EventPair ev(d);
   if (auto r = ev.create(); !r) return r.error();
-  const int min_reps = std::max(1, b.options.min_reps);
-  const int max_reps = std::max(min_reps, b.options.max_reps);
+  min_reps = std::max(1, min_reps);
+  max_reps = std::max(min_reps, max_reps);
   std::vector<double> ms;
   double total = 0;
-  while (int(ms.size()) < max_reps && (int(ms.size()) < min_reps || total < b.options.target_ms)) {
+  while (int(ms.size()) < max_reps && (int(ms.size()) < min_reps || total < target_ms)) {
     if (auto r = cuda_check(
             d, d.cuMemsetD8Async(b.flush, uint8_t(ms.size()), b.flush_bytes, nullptr), "flush L2");
         !r)
@@ -171,7 +173,7 @@ Result<double> time_candidate(const Bench& b, const Kernel& k, const TileConfig&
     ms.push_back(t);
     total += t;
   }
-  return median(ms);
+  return ms;
 }
 
 // The configurations to time: the caller's list, else every family's space pruned by the
@@ -252,36 +254,70 @@ Result<void> place_inputs(DeviceArena& arena, const CompileOptions& options, Ben
   return {};
 }
 
-// Times every compiled candidate in order (one at a time: they share the GPU), records each in
-// the report (a failure with its error and +inf) and returns the fastest.
+// Times every compiled candidate and records each in the report (a failure with its error and
+// +inf); returns the fastest. The GPU's clock drifts over a tuning run (it heats up under a long
+// sequence of dense kernels), so candidates are not timed one after the other to the end: the
+// budget of calls is spread over kRounds rounds, forwards then backwards, so that drift touches
+// every candidate alike. After the first round, candidates more than kKeep x slower than the best
+// so far stop (their first-round median stands); each survivor's time is the median of all its
+// samples.
 TuneCandidate measure_all(const Bench& bench, int head_dim,
                           const std::vector<KernelConfig>& configs,
                           const std::vector<Result<Kernel>>& kernels, TuneReport& report,
                           std::mutex& progress_mu) {
+  constexpr int kRounds = 3;
+  constexpr double kKeep = 1.25;
   const Problem& p = bench.problem;
   const TuneOptions& t = bench.options;
   // Effective TFLOP/s x milliseconds: divided by a time, the rate.
   const double tflop_ms = 4.0 * p.batch * p.heads * double(report.attended_pairs) * head_dim / 1e9;
+  const size_t n = configs.size();
+  std::vector<std::vector<double>> samples(n);
+  std::vector<std::string> errors(n);
+  std::vector<bool> live(n);
+  for (size_t i = 0; i < n; ++i) {
+    live[i] = bool(kernels[i]);
+    if (!kernels[i]) errors[i] = kernels[i].error().message;
+  }
+  auto med = [&](size_t i) { return samples[i].empty() ? kInf : median(samples[i]); };
+  const int min_reps = std::max(1, (t.min_reps + kRounds - 1) / kRounds);
+  const int max_reps = std::max(min_reps, t.max_reps / kRounds);
+  int done = 0;
   TuneCandidate best{{}, kInf, 0, {}};
-  for (size_t i = 0; i < configs.size(); ++i) {
-    TuneCandidate c{tiles_of(configs[i]), kInf, 0, {}};
-    if (!kernels[i]) {
-      c.error = kernels[i].error().message;
-    } else {
-      Result<double> ms = time_candidate(bench, *kernels[i], c.tiles);
-      ++g_measured;
-      if (ms) {
-        c.ms = *ms;
-        c.tflops = c.ms > 0 ? tflop_ms / c.ms : 0;
-      } else {
-        c.error = ms.error().message;
+  for (int round = 0; round < kRounds; ++round) {
+    for (size_t j = 0; j < n; ++j) {
+      const size_t i = round % 2 == 0 ? j : n - 1 - j;
+      if (!live[i]) continue;
+      if (round == 0) ++g_measured;
+      Result<std::vector<double>> ms = time_candidate(bench, *kernels[i], tiles_of(configs[i]),
+                                                      min_reps, max_reps, t.target_ms / kRounds);
+      if (!ms) {
+        errors[i] = ms.error().message;
+        samples[i].clear();
+        live[i] = false;
+        continue;
       }
+      samples[i].insert(samples[i].end(), ms->begin(), ms->end());
+      if (med(i) < best.ms) best = {tiles_of(configs[i]), med(i), 0, {}};
+      if (round == 0) {
+        std::lock_guard lock(progress_mu);
+        if (t.progress) t.progress({"measure", ++done, int(n), best.ms, best.tiles});
+      }
+    }
+    if (round == 0)
+      for (size_t i = 0; i < n; ++i)
+        if (live[i] && med(i) > kKeep * best.ms) live[i] = false;
+  }
+  best = {{}, kInf, 0, {}};
+  for (size_t i = 0; i < n; ++i) {
+    TuneCandidate c{tiles_of(configs[i]), kInf, 0, errors[i]};
+    if (errors[i].empty()) {
+      c.ms = med(i);
+      c.tflops = c.ms > 0 ? tflop_ms / c.ms : 0;
     }
     if (c.ms < best.ms) best = c;
     if (same_tiles(c.tiles, report.default_tiles)) report.default_ms = c.ms;
     report.candidates.push_back(c);
-    std::lock_guard lock(progress_mu);
-    if (t.progress) t.progress({"measure", int(i + 1), int(configs.size()), best.ms, best.tiles});
   }
   return best;
 }

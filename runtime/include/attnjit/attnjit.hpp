@@ -210,7 +210,9 @@ struct TuneOptions {
   bool force = false; // tune again even when the database holds an entry for this key
   std::function<void(const TuneProgress&)> progress;
   // Timed calls per candidate: at least min_reps, then until target_ms of kernel time or
-  // max_reps calls, whichever comes first. The L2 cache is flushed before each call.
+  // max_reps calls, whichever comes first, spread over three interleaved rounds (so that clock
+  // drift during tuning touches every candidate alike); candidates over 1.25x the best after
+  // the first round stop there. The L2 cache is flushed before each call.
   int min_reps = 10;
   int max_reps = 50;
   double target_ms = 100;
