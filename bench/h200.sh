@@ -10,6 +10,9 @@
 #         max-autotune-no-cudagraphs on the 16384 shapes: its autotuning takes 10-20 s a mask);
 #         writes results.md and chart.png under $OUT and prints the table last. Steps are cut
 #         short so that the call ends inside the device's 10 minutes.
+#   short: one call when device time is short: tunes the suite, then compile latency, attnjit
+#         (tuned) on the suite and the peers (SDPA, FlexAttention default) in the same run;
+#         no GPU tests, no quality or agreement checks, no FlexAttention max-autotune.
 #   quick: GPU tests, memcheck and compile latency only.
 #
 # Usage (from the repository root, on the GPU machine, with a build carried in $BUILD):
@@ -27,6 +30,8 @@ export ATTNJIT_CACHE_DIR=$WORK/cache
 export TORCHINDUCTOR_CACHE_DIR=$WORK/inductor
 export TRITON_CACHE_DIR=$WORK/triton
 export ATTNJIT_CLI=$PWD/$bin/attnjit # the GPU tests' two-process check runs this program
+PEER_FLAGS=""
+[ "$mode" = short ] && PEER_FLAGS="--flex-modes default"
 log() { echo "== $(date +%T) $*" | tee -a "$LOGS/steps.log"; }
 
 if [ -f "$BUILD/state/state.tgz" ]; then
@@ -109,7 +114,7 @@ tune_suite() {
 peers() { # peers OUTFILE SECONDS_PER_HEAD_DIM
   log "peers"
   for hd in $HDS; do
-    timeout $2 python3 bench/peers.py --shapes 16384x1,4096x4 --head-dim $hd \
+    timeout $2 python3 bench/peers.py --shapes 16384x1,4096x4 --head-dim $hd $PEER_FLAGS \
       >> "$1" 2>> "$LOGS/peers.err"
     echo "peers hd$hd exit $?" | tee -a "$LOGS/steps.log"
   done
@@ -137,6 +142,11 @@ if [ "$mode" = prep ]; then
   exit 0
 fi
 
+if [ "$mode" = short ]; then
+  tune_suite
+  cp "$WORK/tune.jsonl" "$OUT/"
+  mkdir -p "$BUILD/state" && cp "$WORK/tune.jsonl" "$BUILD/state/tune.jsonl"
+fi
 if [ "$mode" = quick ]; then
   checks
   latency
@@ -162,6 +172,7 @@ PY
   tail -1 "$ours" | cut -c1-160
 done; done; done
 
+if [ "$mode" = full ]; then
 log "tuning quality: the database's choice against a fresh exhaustive sweep"
 : > "$WORK/quality.jsonl"
 for entry in "full 128 16384x1" "sink4_window1024 128 16384x1"; do
@@ -182,8 +193,11 @@ done
 rm -rf "$WORK/agree"
 cat "$WORK/agree.jsonl"
 
+fi
 # What is left of the call's ~9.5 minutes goes to the peers, half per head dim.
-peers "$WORK/peers.jsonl" $(( (560 - SECONDS) / 2 > 60 ? (560 - SECONDS) / 2 : 60 ))
+end=560
+[ "$mode" = short ] && end=490
+peers "$WORK/peers.jsonl" $(( (end - SECONDS) / 2 > 45 ? (end - SECONDS) / 2 : 45 ))
 
 log "table"
 python3 bench/report.py "$ours" "$WORK/peers.jsonl" --latency "$WORK/latency.jsonl" \
@@ -191,5 +205,5 @@ python3 bench/report.py "$ours" "$WORK/peers.jsonl" --latency "$WORK/latency.jso
   > "$OUT/results.md"
 python3 bench/chart.py "$ours" "$WORK/peers.jsonl" "$OUT/chart.png"
 cp "$ours" "$WORK/peers.jsonl" "$OUT/"
-tar czf "$OUT/logs.tgz" -C "$WORK" logs latency.jsonl quality.jsonl agree.jsonl
+tar czf "$OUT/logs.tgz" -C "$WORK" logs latency.jsonl $(cd "$WORK" && ls quality.jsonl agree.jsonl 2>/dev/null)
 cat "$OUT/results.md"

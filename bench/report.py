@@ -90,7 +90,7 @@ def latency(rows, peers_rows):
         def median_s(h):
             v = sorted(s for _, s in firsts.get(h, []))
             return f"{v[len(v) // 2]:.1f} s" if v else ""
-        print("| FlexAttention max-autotune first call (warm caches from the prep call), seq 16384, median over masks | "
+        print("| FlexAttention max-autotune first call (compile + autotune), seq 16384, median over masks | "
               + " | ".join(median_s(h) for h in hds) + " |")
 
 

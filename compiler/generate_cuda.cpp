@@ -107,6 +107,8 @@ std::string generate_cuda(const MaskProgram& program, const KernelConfig& c) {
     << "//   kernel:    " << c.family << ", " << c.dtype << ", head dim " << c.head_dim << ", tile "
     << c.block_m << "x" << c.block_n << ", " << c.warps << " warps, " << c.stages << " stages, "
     << shared_memory_bytes(c) << " bytes of dynamic shared memory\n"
+    << "//   variant:   "
+    << (c.general ? "general (varlen batches, GQA packing, split-KV)" : "dense batches") << "\n"
     << "#define ATTNJIT_NVRTC\n"
     << "#include \"mask_support.cuh\"\n"
     << "#include \"fwd_" << c.family << ".cuh\"\n\n"
@@ -131,15 +133,17 @@ std::string generate_cuda(const MaskProgram& program, const KernelConfig& c) {
     << kKernelEntryName << "(const __grid_constant__ attnjit::FwdParams p) {\n"
     << "  extern __shared__ __align__(128) char smem[];\n"
     << "  attnjit::" << c.family
-    << "::fwd<Mask, Elem, kHeadDim, kBlockM, kBlockN, kWarps, kStages>(p, smem);\n"
-    << "}\n\n"
-    << "// Split-KV merge (templates/split_kv.cuh): one warp per output row, " << kMergeWarps
-    << " warps per block.\n"
-    << "extern \"C\" __global__ void __launch_bounds__(" << kMergeWarps * 32 << ")\n"
-    << kMergeEntryName << "(const __grid_constant__ attnjit::FwdParams p) {\n"
-    << "  attnjit::merge_splits<kHeadDim, Elem, attnjit::" << c.family << "::ElemOps<Elem>, "
-    << kMergeWarps << ">(p);\n"
+    << "::fwd<Mask, Elem, kHeadDim, kBlockM, kBlockN, kWarps, kStages, false, "
+    << (c.general ? "true" : "false") << ">(p, smem);\n"
     << "}\n";
+  if (c.general)
+    o << "\n// Split-KV merge (templates/split_kv.cuh): one warp per output row, " << kMergeWarps
+      << " warps per block.\n"
+      << "extern \"C\" __global__ void __launch_bounds__(" << kMergeWarps * 32 << ")\n"
+      << kMergeEntryName << "(const __grid_constant__ attnjit::FwdParams p) {\n"
+      << "  attnjit::merge_splits<kHeadDim, Elem, attnjit::" << c.family << "::ElemOps<Elem>, "
+      << kMergeWarps << ">(p);\n"
+      << "}\n";
   return o.str();
 }
 

@@ -11,7 +11,7 @@
 namespace attnjit {
 
 // Version of the generated source; part of the banner, so it reaches the module cache key.
-constexpr int kGenerateCudaVersion = 4;
+constexpr int kGenerateCudaVersion = 5;
 
 struct KernelConfig {
   int head_dim = 128;
@@ -21,6 +21,10 @@ struct KernelConfig {
   int warps = 8;
   int stages = 2;
   std::string family = "sm80";
+  // The variant: false = dense batches only (no varlen arrays, no GQA packing, no split-KV),
+  // the fast one compile() builds; true = every FwdParams feature plus the split-KV merge entry,
+  // compiled on demand by the first run that needs it.
+  bool general = false;
 };
 
 // The tile shape measured best on an H200 for this head dim among those with no register

@@ -42,8 +42,9 @@ TileConfig tiles_of(const KernelConfig& c) {
 // Everything the generated module depends on besides the toolchain, known before generating:
 // a memory hit on this key regenerates nothing.
 std::string memory_key(const MaskProgram& program, const KernelConfig& c, const std::string& arch) {
-  return fmt::format("{}|{}|d{}|{}|m{}n{}w{}s{}|{}|{}", program.hash, program.canonical,
-                     c.head_dim, c.dtype, c.block_m, c.block_n, c.warps, c.stages, c.family, arch,
+  return fmt::format("{}|{}|d{}|{}|m{}n{}w{}s{}|{}|{}|{}|{}", program.hash, program.canonical,
+                     c.head_dim, c.dtype, c.block_m, c.block_n, c.warps, c.stages, c.family,
+                     c.general ? "general" : "dense", arch,
                      fmt::join(extra_nvrtc_options(), " "));
 }
 
@@ -96,6 +97,24 @@ Result<Kernel> compile_gpu(const MaskProgram& program, const CompileOptions& opt
   };
   auto found = cache.get(memory_key(program, c, *arch), make_source);
   if (!found) return found.error();
+  // The general variant (varlen, GQA packing, split-KV) is built by the first run that needs it,
+  // through the same caches; most programs never do, and it doubles nothing until then.
+  KernelConfig general_config = c;
+  general_config.general = true;
+  GeneralLoader general = [program, general_config, arch = *arch, cache = &cache,
+                           device = options.device]() -> Result<std::shared_ptr<const GpuModule>> {
+    auto source = [&]() -> Result<ModuleSource> {
+      return ModuleSource{generate_cuda(program, general_config),
+                          fmt::format("attnjit_{}_general.cu", program.hash), arch,
+                          nvrtc_options(arch)};
+    };
+    auto hit = cache->get(memory_key(program, general_config, arch), source);
+    if (!hit) return hit.error();
+    if (auto r = load_on_device(*hit->entry->module, device, shared_memory_bytes(general_config));
+        !r)
+      return r.error();
+    return std::shared_ptr<const GpuModule>(hit->entry->module);
+  };
 
   const int smem = shared_memory_bytes(c);
   if (!options.compile_only)
@@ -119,7 +138,7 @@ Result<Kernel> compile_gpu(const MaskProgram& program, const CompileOptions& opt
   info.cache_path = found->entry->path;
   LaunchShape shape{c.block_m, c.block_n, threads_per_block(c), smem};
   return Kernel(std::make_shared<GpuKernel>(program, std::move(info), found->entry->module, shape,
-                                            options.device));
+                                            options.device, std::move(general)));
 }
 
 } // namespace attnjit

@@ -26,9 +26,9 @@ constexpr double kLog2e = 1.4426950408889634;
 } // namespace
 
 GpuKernel::GpuKernel(MaskProgram program, KernelInfo info, std::shared_ptr<const GpuModule> module,
-                     LaunchShape shape, int device)
+                     LaunchShape shape, int device, GeneralLoader general)
     : program_(std::move(program)), info_(std::move(info)), module_(std::move(module)),
-      shape_(shape), device_(device) {
+      general_loader_(std::move(general)), shape_(shape), device_(device) {
   assert(shape_.block_m > 0 && shape_.block_n > 0 && shape_.threads > 0 &&
          "launch shape must be filled in");
 }
@@ -141,8 +141,6 @@ Result<void> GpuKernel::run(const Problem& p) const {
   const CudaDriver& d = **drv;
   ScopedContext scope;
   if (auto r = scope.enter(d, device_); !r) return r;
-  auto fn = module_->function(d, scope.context(), shape_.smem_bytes);
-  if (!fn) return fn.error();
   // A varlen batch's tiles differ per sequence: the kernel's own order (last tile first).
   if (!fp->cu_seqlens_q && !fp->seqused_k && fp->q_pack == 1) {
     auto order = tile_order(d, scope.context(), p, *fp);
@@ -168,7 +166,18 @@ Result<void> GpuKernel::run(const Problem& p) const {
   fp->num_splits =
       planned_kv_splits(info_, p.batch, p.heads / fp->q_pack, fp->max_seq_q * fp->q_pack, max_seq_k,
                         p.kv_splits, sm_count_.load());
-  if (fp->num_splits > 1) return launch_split(d, scope.context(), *fn, p, *fp, blocks);
+  // The dense-batch variant takes only dense problems (fwd_sm80.cuh, General); anything else
+  // runs on the general one.
+  const GpuModule* module = module_.get();
+  if (fp->num_splits > 1 || fp->q_pack > 1 || fp->cu_seqlens_q || fp->cu_seqlens_k ||
+      fp->seqused_k) {
+    auto g = general_module();
+    if (!g) return g.error();
+    module = *g;
+  }
+  auto fn = module->function(d, scope.context(), shape_.smem_bytes);
+  if (!fn) return fn.error();
+  if (fp->num_splits > 1) return launch_split(d, scope.context(), *module, *fn, p, *fp, blocks);
   void* args[] = {&fp.value()};
   CUresult r =
       d.cuLaunchKernel(*fn, unsigned(blocks), 1, 1, unsigned(shape_.threads), 1, 1,
@@ -178,8 +187,22 @@ Result<void> GpuKernel::run(const Problem& p) const {
                                 info_.canonical, blocks, shape_.threads, shape_.smem_bytes));
 }
 
-Result<void> GpuKernel::launch_split(const CudaDriver& d, CUcontext ctx, CUfunction fn,
-                                     const Problem& p, FwdParams& fp, long long blocks) const {
+Result<const GpuModule*> GpuKernel::general_module() const {
+  std::lock_guard lock(general_mu_);
+  if (general_) return general_.get();
+  if (!general_loader_)
+    return Error{"this kernel has no general variant (needed for varlen batches, GQA packing "
+                 "and split-KV)"};
+  auto m = general_loader_();
+  if (!m) return Error{"building the kernel's general variant (varlen, GQA packing, split-KV): " +
+                       m.error().message};
+  general_ = std::move(*m);
+  return general_.get();
+}
+
+Result<void> GpuKernel::launch_split(const CudaDriver& d, CUcontext ctx, const GpuModule& module,
+                                     CUfunction fn, const Problem& p, FwdParams& fp,
+                                     long long blocks) const {
   const long long split_blocks = blocks * fp.num_splits;
   if (split_blocks >= (1ll << 31))
     return Error{fmt::format("{} split-KV shares of {} blocks pass the 2^31 - 1 blocks of a launch",
@@ -191,7 +214,7 @@ Result<void> GpuKernel::launch_split(const CudaDriver& d, CUcontext ctx, CUfunct
   if (!ws) return ws.error();
   fp.o_partial = reinterpret_cast<float*>(*ws);
   fp.lse_partial = fp.o_partial + rows * size_t(info_.head_dim);
-  auto merge = module_->entry(d, ctx, kMergeEntryName);
+  auto merge = module.entry(d, ctx, kMergeEntryName);
   if (!merge) return merge.error();
   void* args[] = {&fp};
   const auto stream = static_cast<CUstream>(p.stream);

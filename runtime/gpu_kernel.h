@@ -10,6 +10,7 @@
 #include "templates/fwd_params.cuh"
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -26,10 +27,16 @@ struct LaunchShape {
   int smem_bytes = 0; // dynamic shared memory per block
 };
 
+// Builds (or finds in the caches) the kernel's general variant: varlen batches, GQA packing and
+// split-KV, with the merge entry. `module` of a GpuKernel is the dense-batch variant.
+using GeneralLoader = std::function<Result<std::shared_ptr<const GpuModule>>()>;
+
 class GpuKernel final : public KernelImpl {
 public:
+  // `general` may be null: then problems that need the general variant are refused with an
+  // error naming the feature (tests of the host side).
   GpuKernel(MaskProgram program, KernelInfo info, std::shared_ptr<const GpuModule> module,
-            LaunchShape shape, int device);
+            LaunchShape shape, int device, GeneralLoader general = nullptr);
   ~GpuKernel() override;
 
   const KernelInfo& info() const override { return info_; }
@@ -45,13 +52,20 @@ private:
   Result<const int32_t*> tile_order(const CudaDriver& d, CUcontext ctx, const Problem& p,
                                     const FwdParams& fp) const;
 
-  // Launches the split-KV shares and their merge (fp->num_splits > 1).
-  Result<void> launch_split(const CudaDriver& d, CUcontext ctx, CUfunction fn, const Problem& p,
-                            FwdParams& fp, long long blocks) const;
+  // Launches the split-KV shares (`fn` of the general `module`) and their merge
+  // (fp->num_splits > 1).
+  Result<void> launch_split(const CudaDriver& d, CUcontext ctx, const GpuModule& module,
+                            CUfunction fn, const Problem& p, FwdParams& fp, long long blocks) const;
+
+  // The general variant, built on first need and kept (null until then).
+  Result<const GpuModule*> general_module() const;
 
   MaskProgram program_;
   KernelInfo info_;
   std::shared_ptr<const GpuModule> module_;
+  GeneralLoader general_loader_;
+  mutable std::mutex general_mu_;
+  mutable std::shared_ptr<const GpuModule> general_;
   LaunchShape shape_;
   int device_;
 

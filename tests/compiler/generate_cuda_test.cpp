@@ -66,6 +66,23 @@ TEST_CASE("generate_cuda: golden sources") {
   KernelConfig c = default_config(256, "bf16");
   c.stages = 3;
   check_golden("longformer_hd256_bf16_s3.cu", generate("window(256, 256) | global(G)", c));
+  KernelConfig g = default_config(128, "bf16");
+  g.general = true;
+  check_golden("sink_window_hd128_bf16_general.cu",
+               generate("causal & (window(W, 0) | sink(4))", g));
+}
+
+TEST_CASE("generate_cuda: the dense variant has no merge entry, the general one has") {
+  KernelConfig c = default_config(64, "bf16");
+  const std::string dense = generate("causal", c);
+  CHECK(dense.find(kMergeEntryName) == std::string::npos);
+  CHECK(dense.find("kStages, false, false>") != std::string::npos);
+  CHECK(dense.find("//   variant:   dense batches") != std::string::npos);
+  c.general = true;
+  const std::string general = generate("causal", c);
+  CHECK(general.find(kMergeEntryName) != std::string::npos);
+  CHECK(general.find("kStages, false, true>") != std::string::npos);
+  CHECK(general.find("//   variant:   general") != std::string::npos);
 }
 
 TEST_CASE("generate_cuda: banner, entry and constants") {

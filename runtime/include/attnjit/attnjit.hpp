@@ -128,6 +128,9 @@ struct Problem {
   // (row r: head r % group, position r / group), so K and V are read once per group. 0 = when
   // one head's query rows fill less than a tile (decode), 1 = off, 2 = on.
   int pack_gqa = 0;
+  // On the GPU, a kernel has two variants: compile() builds the dense-batch one; the first run
+  // that uses varlen arrays, GQA packing or split-KV builds the general one (through the same
+  // memory and disk caches, so that run takes the NVRTC time once) and later runs reuse it.
 };
 
 // Where compile() found the kernel: compiled by this call, already in this process, or read
