@@ -9,11 +9,12 @@ after warm-up, with CUDA events.
 """
 import argparse
 import json
-import statistics
 import sys
 
 import torch
 import torch.nn.functional as F
+
+import peers  # bench/peers.py: the same timing for every peer
 
 # name: (attnjit mask text, predicate on (query position, key position), or None for full)
 MASKS = {
@@ -23,20 +24,8 @@ MASKS = {
 }
 
 
-def time_ms(fn, warmup=5, iters=50):
-    for _ in range(warmup):
-        fn()
-    torch.cuda.synchronize()
-    times = []
-    for _ in range(iters):
-        a = torch.cuda.Event(enable_timing=True)
-        b = torch.cuda.Event(enable_timing=True)
-        a.record()
-        fn()
-        b.record()
-        b.synchronize()
-        times.append(a.elapsed_time(b))
-    return statistics.median(times)
+def time_ms(fn):
+    return peers.time_ms(fn, warmup=5, iters=50)
 
 
 def main():
