@@ -1,12 +1,15 @@
 #include "runtime/tune.h"
 
+#include "compiler/bind_params.h"
 #include "compiler/generate_cuda.h"
+#include "compiler/key_ranges.h"
 #include "compiler/pipeline.h"
 #include "compiler/tune_space.h"
 #include "runtime/backend.h"
 #include "runtime/fs_util.h"
 #include "runtime/half.h"
 #include "runtime/run_random.h"
+#include "runtime/tile_order.h"
 
 #include <fmt/format.h>
 
@@ -346,7 +349,10 @@ Result<TuneReport> tune_impl(std::string_view mask, const CompileOptions& option
   if (!options.arch.empty() && options.arch != props->arch)
     return Error{
         fmt::format("cannot tune for {} on a {} ({})", options.arch, props->name, props->arch)};
-  const KernelConfig def = default_config(options.head_dim, dtype_name(options.dtype));
+  // The default the speed-up is measured against is what compile_for() runs without an entry.
+  KernelConfig def = default_config(options.head_dim, dtype_name(options.dtype));
+  if (const TileConfig u = untuned_tiles(*program, options, problem); u.block_m != 0)
+    def.block_m = u.block_m, def.block_n = u.block_n, def.warps = u.warps, def.stages = u.stages;
   if (std::string why = check_config(def); !why.empty()) return Error{"cannot tune: " + why};
   Result<int64_t> pairs =
       count_attended_pairs(std::string(mask), problem.params, problem.seq_q, problem.seq_k);
@@ -419,10 +425,13 @@ Result<TuneReport> tune_impl(std::string_view mask, const CompileOptions& option
 
 // A kernel handed out by compile_for() with the database's tiles: the same compiled kernel, with
 // an info that says where its tiles came from.
-class DatabaseTiledKernel final : public KernelImpl {
+// A kernel compiled with tiles compile_for() chose, reporting where they came from
+// ("database", or "default" for untuned_tiles) rather than "explicit".
+class RelabeledKernel final : public KernelImpl {
 public:
-  explicit DatabaseTiledKernel(Kernel inner) : inner_(std::move(inner)), info_(inner_.info()) {
-    info_.tiles_from = "database";
+  RelabeledKernel(Kernel inner, const char* tiles_from)
+      : inner_(std::move(inner)), info_(inner_.info()) {
+    info_.tiles_from = tiles_from;
   }
   const KernelInfo& info() const override { return info_; }
   Result<void> run(const Problem& p) const override { return inner_.run(p); }
@@ -448,7 +457,15 @@ Result<Kernel> compile_for_impl(std::string_view mask, const CompileOptions& opt
   if (!program) return program.error();
   const TuneKey key = make_tune_key(*props, program->hash, options, problem);
   std::optional<TuneEntry> entry = TuneDb(root).load(key);
-  if (!entry) return compile(mask, options);
+  if (!entry) {
+    CompileOptions o = options;
+    o.tiles = untuned_tiles(*program, options, problem);
+    if (o.tiles.block_m == 0) return compile(mask, options);
+    Result<Kernel> k = compile(mask, o);
+    // These tiles fit every sm_80+ device; should one refuse them, compile()'s default stands.
+    if (!k) return compile(mask, options);
+    return Kernel(std::make_shared<RelabeledKernel>(std::move(k).value(), "default"));
+  }
   CompileOptions tuned = options;
   tuned.tiles = entry->tiles;
   Result<Kernel> k = compile(mask, tuned);
@@ -456,10 +473,33 @@ Result<Kernel> compile_for_impl(std::string_view mask, const CompileOptions& opt
     return Error{fmt::format("the tuned tiles in {} do not compile ({}); tune again with "
                              "--force or delete the entry",
                              TuneDb(root).path_for(key), k.error().message)};
-  return Kernel(std::make_shared<DatabaseTiledKernel>(std::move(k).value()));
+  return Kernel(std::make_shared<RelabeledKernel>(std::move(k).value(), "database"));
 }
 
 } // namespace
+
+TileConfig untuned_tiles(const MaskProgram& program, const CompileOptions& options,
+                         const Problem& problem) {
+  const TileConfig keep{};
+  if ((options.head_dim != 64 && options.head_dim != 128) || problem.seq_q < 1024 ||
+      problem.seq_k <= 0)
+    return keep;
+  Result<std::vector<int64_t>> values = bind_params(program, problem.params);
+  if (!values) return keep; // run() reports the parameters
+  // Key tiles walked per 128-row query tile (64-key tiles): a heavy row stands out as a tile
+  // that walks more than 4x the median.
+  std::vector<int64_t> costs =
+      query_tile_costs(KeyRanges(program, *values), {problem.seq_q, problem.seq_k, 128, 64});
+  if (costs.empty()) return keep;
+  std::vector<int64_t> sorted = costs;
+  std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
+  const int64_t median = sorted[sorted.size() / 2];
+  const int64_t heaviest = *std::max_element(costs.begin(), costs.end());
+  const bool heavy_rows = heaviest > 4 * std::max<int64_t>(median, 1);
+  if (options.head_dim == 128)
+    return heavy_rows ? TileConfig{64, 64, 4, 2, "sm80"} : TileConfig{128, 64, 4, 2, "sm80"};
+  return heavy_rows ? TileConfig{64, 32, 4, 2, "sm80"} : keep;
+}
 
 TuneKey make_tune_key(const DeviceProps& device, const std::string& mask_hash,
                       const CompileOptions& options, const Problem& problem) {

@@ -3,7 +3,9 @@
 #include "attnjit/attnjit.h"
 #include "attnjit/attnjit.hpp"
 
+#include "compiler/pipeline.h"
 #include "runtime/cuda_driver.h"
+#include "runtime/tune.h"
 #include "test_util.h"
 
 #include <catch2/catch.hpp>
@@ -103,4 +105,41 @@ TEST_CASE("tune api: C compile_for reports the tile source", "[tune][capi][nvrtc
   CHECK(std::string(attnjit_kernel_info_tiles_from(k)) == "default");
   attnjit_kernel_free(k);
   CHECK(std::string(attnjit_kernel_info_tiles_from(nullptr)).empty());
+}
+
+TEST_CASE("tune api: the untuned default follows the shape and the mask's heavy rows", "[tune]") {
+  auto tiles = [](const char* mask, int head_dim, int seq_q, int seq_k,
+                  std::vector<std::pair<std::string, int64_t>> params = {}) {
+    auto program = build_mask_program(mask);
+    REQUIRE(program);
+    CompileOptions o;
+    o.head_dim = head_dim;
+    Problem p;
+    p.seq_q = seq_q, p.seq_k = seq_k;
+    p.params = std::move(params);
+    return untuned_tiles(*program, o, p);
+  };
+  auto is = [](const TileConfig& t, int m, int n, int w, int s) {
+    return t.block_m == m && t.block_n == n && t.warps == w && t.stages == s;
+  };
+  // Balanced work per query tile: 128x64 tiles, 4 warps at head dim 128.
+  for (const char* m : {"full", "causal", "window(1023, 0)", "causal & (window(1023, 0) | sink(4))",
+                        "causal & chunk(2048)", "causal | prefix(1024)"}) {
+    INFO(m);
+    CHECK(is(tiles(m, 128, 16384, 16384), 128, 64, 4, 2));
+    CHECK(is(tiles(m, 128, 4096, 4096), 128, 64, 4, 2));
+    CHECK(is(tiles(m, 64, 16384, 16384), 0, 0, 0, 0)); // head dim 64 keeps compile()'s default
+  }
+  // Global rows: the first query tile walks every key while the rest walk a window.
+  CHECK(is(tiles("window(256, 256) | global(64)", 128, 16384, 16384), 64, 64, 4, 2));
+  CHECK(is(tiles("window(256, 256) | global(64)", 64, 4096, 4096), 64, 32, 4, 2));
+  CHECK(is(tiles("window(W, W) | global(G)", 128, 16384, 16384, {{"G", 64}, {"W", 256}}), 64, 64,
+           4, 2));
+  // Parameters decide: without global rows the same mask is balanced.
+  CHECK(is(tiles("window(W, W) | global(G)", 128, 16384, 16384, {{"G", 0}, {"W", 256}}), 128,
+           64, 4, 2));
+  // Decode-sized problems, head dim 256 and unbound parameters keep compile()'s default.
+  CHECK(is(tiles("causal", 128, 1, 65536), 0, 0, 0, 0));
+  CHECK(is(tiles("causal", 256, 16384, 16384), 0, 0, 0, 0));
+  CHECK(is(tiles("window(W, 0)", 128, 16384, 16384), 0, 0, 0, 0));
 }

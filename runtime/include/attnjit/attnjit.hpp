@@ -153,7 +153,8 @@ struct KernelInfo {
   std::string cache_key;  // GPU: hex key of the module cache entry
   std::string cache_path; // GPU: path of the disk cache entry
   // GPU: where `tiles` came from: "explicit" (non-zero CompileOptions::tiles), "database" (a
-  // tuned entry, through compile_for) or "default" (the heuristic for the head dim).
+  // tuned entry, through compile_for) or "default" (the heuristic for the head dim, or through
+  // compile_for, for the problem's shape).
   std::string tiles_from;
 };
 
@@ -247,7 +248,11 @@ Result<TuneReport> tune(std::string_view mask, const CompileOptions& options,
                         const Problem& problem, const TuneOptions& tune_options = {});
 
 // compile() with the tiles the database holds for this problem's key when options.tiles is all
-// zeros; else exactly compile(). KernelInfo::tiles_from says which was used.
+// zeros; without an entry, with a default chosen from the problem's shape and the mask's work
+// per query tile (at head dims 64 and 128 for prefill-sized problems; measured on an H200, see
+// runtime/tune.h untuned_tiles), which tune() also reports as its "default"; with explicit tiles,
+// exactly compile(). KernelInfo::tiles_from says which was used ("database", "default",
+// "explicit").
 Result<Kernel> compile_for(std::string_view mask, const CompileOptions& options,
                            const Problem& problem);
 
