@@ -44,8 +44,7 @@ TileConfig tiles_of(const KernelConfig& c) {
 std::string memory_key(const MaskProgram& program, const KernelConfig& c, const std::string& arch) {
   return fmt::format("{}|{}|d{}|{}|m{}n{}w{}s{}|{}|{}|{}|{}", program.hash, program.canonical,
                      c.head_dim, c.dtype, c.block_m, c.block_n, c.warps, c.stages, c.family,
-                     c.general ? "general" : "dense", arch,
-                     fmt::join(extra_nvrtc_options(), " "));
+                     c.general ? "general" : "dense", arch, fmt::join(extra_nvrtc_options(), " "));
 }
 
 Result<std::string> resolve_arch(const CompileOptions& o) {
@@ -72,6 +71,17 @@ Result<void> load_on_device(const GpuModule& module, int device, int smem_bytes)
   return {};
 }
 
+// The module of (program, config) for `arch` from the caches, generated and compiled on a miss.
+Result<ModuleLookup> find_module(ModuleCache& cache, const MaskProgram& program,
+                                 const KernelConfig& c, const std::string& arch) {
+  auto make_source = [&]() -> Result<ModuleSource> {
+    return ModuleSource{generate_cuda(program, c),
+                        fmt::format("attnjit_{}{}.cu", program.hash, c.general ? "_general" : ""),
+                        arch, nvrtc_options(arch)};
+  };
+  return cache.get(memory_key(program, c, arch), make_source);
+}
+
 } // namespace
 
 Result<Kernel> compile_gpu(const MaskProgram& program, const CompileOptions& options) {
@@ -91,24 +101,15 @@ Result<Kernel> compile_gpu(const MaskProgram& program, const CompileOptions& opt
   ModuleCache& cache = process_module_cache(dir);
 
   const KernelConfig& c = *config;
-  auto make_source = [&]() -> Result<ModuleSource> {
-    return ModuleSource{generate_cuda(program, c), fmt::format("attnjit_{}.cu", program.hash),
-                        *arch, nvrtc_options(*arch)};
-  };
-  auto found = cache.get(memory_key(program, c, *arch), make_source);
+  auto found = find_module(cache, program, c, *arch);
   if (!found) return found.error();
   // The general variant (varlen, GQA packing, split-KV) is built by the first run that needs it,
-  // through the same caches; most programs never do, and it doubles nothing until then.
+  // through the same caches; most programs never do, and it costs nothing until then.
   KernelConfig general_config = c;
   general_config.general = true;
   GeneralLoader general = [program, general_config, arch = *arch, cache = &cache,
                            device = options.device]() -> Result<std::shared_ptr<const GpuModule>> {
-    auto source = [&]() -> Result<ModuleSource> {
-      return ModuleSource{generate_cuda(program, general_config),
-                          fmt::format("attnjit_{}_general.cu", program.hash), arch,
-                          nvrtc_options(arch)};
-    };
-    auto hit = cache->get(memory_key(program, general_config, arch), source);
+    auto hit = find_module(*cache, program, general_config, arch);
     if (!hit) return hit.error();
     if (auto r = load_on_device(*hit->entry->module, device, shared_memory_bytes(general_config));
         !r)

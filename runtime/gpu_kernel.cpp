@@ -194,8 +194,9 @@ Result<const GpuModule*> GpuKernel::general_module() const {
     return Error{"this kernel has no general variant (needed for varlen batches, GQA packing "
                  "and split-KV)"};
   auto m = general_loader_();
-  if (!m) return Error{"building the kernel's general variant (varlen, GQA packing, split-KV): " +
-                       m.error().message};
+  if (!m)
+    return Error{"building the kernel's general variant (varlen, GQA packing, split-KV): " +
+                 m.error().message};
   general_ = std::move(*m);
   return general_.get();
 }

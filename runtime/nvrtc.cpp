@@ -10,6 +10,7 @@
 
 #include <cstdlib>
 #include <memory>
+#include <sstream>
 
 namespace attnjit {
 
@@ -137,16 +138,8 @@ const std::vector<std::string>& extra_nvrtc_options() {
   static const std::vector<std::string> extra = [] {
     std::vector<std::string> out;
     const char* v = std::getenv("ATTNJIT_NVRTC_OPTIONS");
-    std::string cur;
-    for (const char* c = v ? v : ""; ; ++c) {
-      if (*c == 0 || *c == ' ' || *c == '\t') {
-        if (!cur.empty()) out.push_back(std::move(cur));
-        cur.clear();
-        if (*c == 0) break;
-      } else {
-        cur += *c;
-      }
-    }
+    std::istringstream words(v ? v : "");
+    for (std::string w; words >> w;) out.push_back(w);
     return out;
   }();
   return extra;

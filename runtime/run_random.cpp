@@ -5,6 +5,7 @@
 #include "compiler/mask_stats.h"
 #include "compiler/pipeline.h"
 #include "runtime/cuda_driver.h"
+#include "runtime/device_util.h"
 #include "runtime/half.h"
 #include "runtime/npy.h"
 #include "runtime/reference.h"
@@ -67,12 +68,6 @@ HostTensor random_tensor(DType t, size_t count, std::mt19937_64& rng) {
   return x;
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 std::vector<int> rows_to_check(int seq_q, int limit, uint64_t seed) {
   std::vector<int> rows;
   if (seq_q <= limit) {
@@ -126,47 +121,20 @@ Result<double> time_device(const CudaDriver& d, const Launch& launch, int warmup
     if (Result<void> r = launch(); !r) return r.error();
   if (auto r = cuda_check(d, d.cuCtxSynchronize(), "synchronize after warm-up"); !r)
     return r.error();
-  CUevent a = nullptr, b = nullptr;
-  if (auto r = cuda_check(d, d.cuEventCreate(&a, 0), "create event"); !r) return r.error();
-  if (auto r = cuda_check(d, d.cuEventCreate(&b, 0), "create event"); !r) return r.error();
+  EventPair ev(d);
+  if (auto r = ev.create(); !r) return r.error();
   std::vector<double> ms;
-  Result<double> out = 0.0;
-  for (int i = 0; i < std::max(1, iters) && out; ++i) {
-    d.cuEventRecord(a, nullptr);
-    if (Result<void> r = launch(); !r) {
-      out = r.error();
-      break;
-    }
-    d.cuEventRecord(b, nullptr);
-    if (auto r = cuda_check(d, d.cuEventSynchronize(b), "kernel run"); !r) {
-      out = r.error();
-      break;
-    }
+  for (int i = 0; i < std::max(1, iters); ++i) {
+    d.cuEventRecord(ev.a, nullptr);
+    if (Result<void> r = launch(); !r) return r.error();
+    d.cuEventRecord(ev.b, nullptr);
+    if (auto r = cuda_check(d, d.cuEventSynchronize(ev.b), "kernel run"); !r) return r.error();
     float t = 0;
-    d.cuEventElapsedTime(&t, a, b);
+    d.cuEventElapsedTime(&t, ev.a, ev.b);
     ms.push_back(t);
   }
-  d.cuEventDestroy(a);
-  d.cuEventDestroy(b);
-  if (!out) return out;
   return median(ms);
 }
-
-// Device copies of the tensors, freed on scope exit.
-struct DeviceBuffers {
-  const CudaDriver* d = nullptr;
-  std::vector<CUdeviceptr> ptrs;
-  ~DeviceBuffers() {
-    for (CUdeviceptr p : ptrs) d->cuMemFree(p);
-  }
-  Result<CUdeviceptr> alloc(size_t bytes) {
-    CUdeviceptr p = 0;
-    if (auto r = cuda_check(*d, d->cuMemAlloc(&p, std::max<size_t>(bytes, 16)), "allocate"); !r)
-      return r.error();
-    ptrs.push_back(p);
-    return p;
-  }
-};
 
 } // namespace
 
@@ -231,19 +199,17 @@ Result<RandomRunReport> run_random(const Kernel& kernel, const RandomRunOptions&
     const CudaDriver& d = **drv;
     ScopedContext ctx;
     if (auto r = ctx.enter(d, 0); !r) return r.error();
-    DeviceBuffers buf{&d, {}};
+    DeviceArena buf(d);
     CUdeviceptr dq, dk, dv, dout, dlse;
-    for (auto [dst, src, bytes] :
-         {std::tuple{&dq, q.bytes.data(), q.bytes.size()},
-          std::tuple{&dk, k.bytes.data(), k.bytes.size()},
-          std::tuple{&dv, v.bytes.data(), v.bytes.size()}, std::tuple{&dout, o.data(), o.size()},
-          std::tuple{&dlse, (unsigned char*)lse.data(), lse.size() * 4}}) {
-      Result<CUdeviceptr> a = buf.alloc(bytes);
+    for (auto [dst, src, bytes, what] :
+         {std::tuple{&dq, (const void*)q.bytes.data(), q.bytes.size(), "Q"},
+          std::tuple{&dk, (const void*)k.bytes.data(), k.bytes.size(), "K"},
+          std::tuple{&dv, (const void*)v.bytes.data(), v.bytes.size(), "V"},
+          std::tuple{&dout, (const void*)o.data(), o.size(), "O"},
+          std::tuple{&dlse, (const void*)lse.data(), lse.size() * 4, "the LSE"}}) {
+      Result<CUdeviceptr> a = buf.upload(src, bytes, what);
       if (!a) return a.error();
       *dst = *a;
-      if (bytes)
-        if (auto r = cuda_check(d, d.cuMemcpyHtoD(*dst, src, bytes), "copy to device"); !r)
-          return r.error();
     }
     layout(p.q, (void*)dq, H, LQ, D);
     layout(p.k, (void*)dk, HK, LK, D);
@@ -430,22 +396,20 @@ Result<RandomRunReport> run_varlen(const Kernel& kernel, const RandomRunOptions&
     const CudaDriver& d = **drv;
     ScopedContext ctx;
     if (auto r = ctx.enter(d, 0); !r) return r.error();
-    DeviceBuffers buf{&d, {}};
+    DeviceArena buf(d);
     CUdeviceptr dq, dk, dv, dout, dlse, dcq, dck, dused;
-    for (auto [dst, src, bytes] : {std::tuple{&dq, (const void*)q.bytes.data(), q.bytes.size()},
-                                   std::tuple{&dk, (const void*)k.bytes.data(), k.bytes.size()},
-                                   std::tuple{&dv, (const void*)v.bytes.data(), v.bytes.size()},
-                                   std::tuple{&dout, (const void*)o.data(), o.size()},
-                                   std::tuple{&dlse, (const void*)lse.data(), lse.size() * 4},
-                                   std::tuple{&dcq, (const void*)cu_q->data(), cu_q->size() * 4},
-                                   std::tuple{&dck, (const void*)cu_k->data(), cu_k->size() * 4},
-                                   std::tuple{&dused, (const void*)used.data(), used.size() * 4}}) {
-      Result<CUdeviceptr> a = buf.alloc(bytes);
+    for (auto [dst, src, bytes, what] :
+         {std::tuple{&dq, (const void*)q.bytes.data(), q.bytes.size(), "Q"},
+          std::tuple{&dk, (const void*)k.bytes.data(), k.bytes.size(), "K"},
+          std::tuple{&dv, (const void*)v.bytes.data(), v.bytes.size(), "V"},
+          std::tuple{&dout, (const void*)o.data(), o.size(), "O"},
+          std::tuple{&dlse, (const void*)lse.data(), lse.size() * 4, "the LSE"},
+          std::tuple{&dcq, (const void*)cu_q->data(), cu_q->size() * 4, "cu_seqlens_q"},
+          std::tuple{&dck, (const void*)cu_k->data(), cu_k->size() * 4, "cu_seqlens_k"},
+          std::tuple{&dused, (const void*)used.data(), used.size() * 4, "seqused_k"}}) {
+      Result<CUdeviceptr> a = buf.upload(src, bytes, what);
       if (!a) return a.error();
       *dst = *a;
-      if (bytes)
-        if (auto r = cuda_check(d, d.cuMemcpyHtoD(*dst, src, bytes), "copy to device"); !r)
-          return r.error();
     }
     p.q = lay_q.ref((void*)dq), p.k = lay_k.ref((void*)dk), p.v = lay_k.ref((void*)dv);
     p.o = lay_q.ref((void*)dout), p.lse = (float*)dlse;

@@ -6,6 +6,7 @@
 #include "compiler/pipeline.h"
 #include "compiler/tune_space.h"
 #include "runtime/backend.h"
+#include "runtime/device_util.h"
 #include "runtime/fs_util.h"
 #include "runtime/half.h"
 #include "runtime/run_random.h"
@@ -65,65 +66,19 @@ std::string utc_now() {
   return buf;
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+// A device buffer of `count` random 16-bit values in [-2, 2): the timing depends on the data only
+// through the exponentials, which need values of a realistic size, not zeros.
+Result<CUdeviceptr> random_buffer(DeviceArena& arena, size_t count, DType t, uint64_t seed,
+                                  const char* what) {
+  std::vector<uint16_t> host(count);
+  uint64_t x = seed * 0x9e3779b97f4a7c15ull + 1;
+  for (uint16_t& h : host) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    const float f = float(x >> 40) / float(1 << 24) * 4.0f - 2.0f;
+    h = t == DType::fp16 ? float_to_fp16(f) : float_to_bf16(f);
+  }
+  return arena.upload(host.data(), count * 2, what);
 }
-
-// Device memory owned by the tuner, freed on scope exit.
-class DeviceArena {
-public:
-  explicit DeviceArena(const CudaDriver& d) : d_(d) {}
-  DeviceArena(const DeviceArena&) = delete;
-  DeviceArena& operator=(const DeviceArena&) = delete;
-  ~DeviceArena() {
-    for (CUdeviceptr p : ptrs_) d_.cuMemFree(p);
-  }
-  Result<CUdeviceptr> alloc(size_t bytes, const char* what) {
-    CUdeviceptr p = 0;
-    if (auto r = cuda_check(d_, d_.cuMemAlloc(&p, std::max<size_t>(bytes, 16)),
-                            fmt::format("allocate {} bytes for {}", bytes, what));
-        !r)
-      return r.error();
-    ptrs_.push_back(p);
-    return p;
-  }
-  // A buffer of `count` random 16-bit values in [-2, 2): the timing depends on the data only
-  // through the exponentials, which need values of a realistic size, not zeros.
-  Result<CUdeviceptr> random(size_t count, DType t, uint64_t seed, const char* what) {
-    Result<CUdeviceptr> p = alloc(count * 2, what);
-    if (!p) return p;
-    std::vector<uint16_t> host(count);
-    uint64_t x = seed * 0x9e3779b97f4a7c15ull + 1;
-    for (uint16_t& h : host) {
-      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-      const float f = float(x >> 40) / float(1 << 24) * 4.0f - 2.0f;
-      h = t == DType::fp16 ? float_to_fp16(f) : float_to_bf16(f);
-    }
-    if (auto r = cuda_check(d_, d_.cuMemcpyHtoD(*p, host.data(), count * 2), "upload inputs"); !r)
-      return r.error();
-    return p;
-  }
-
-private:
-  const CudaDriver& d_;
-  std::vector<CUdeviceptr> ptrs_;
-};
-
-struct EventPair {
-  const CudaDriver& d;
-  CUevent a = nullptr, b = nullptr;
-  explicit EventPair(const CudaDriver& drv) : d(drv) {}
-  ~EventPair() {
-    if (a) d.cuEventDestroy(a);
-    if (b) d.cuEventDestroy(b);
-  }
-  Result<void> create() {
-    if (auto r = cuda_check(d, d.cuEventCreate(&a, 0), "create event"); !r) return r;
-    return cuda_check(d, d.cuEventCreate(&b, 0), "create event");
-  }
-};
 
 // What every candidate's timing shares: the problem on the tuner's buffers and the L2 flush.
 struct Bench {
@@ -240,9 +195,9 @@ Result<void> place_inputs(DeviceArena& arena, const CompileOptions& options, Ben
   auto layout = [](TensorRef& r, CUdeviceptr data, int heads, int seq, int dim) {
     r = {reinterpret_cast<void*>(data), int64_t(heads) * seq * dim, int64_t(seq) * dim, dim};
   };
-  Result<CUdeviceptr> q = arena.random(nq, options.dtype, 1, "Q");
-  Result<CUdeviceptr> k = q ? arena.random(nkv, options.dtype, 2, "K") : q;
-  Result<CUdeviceptr> v = k ? arena.random(nkv, options.dtype, 3, "V") : k;
+  Result<CUdeviceptr> q = random_buffer(arena, nq, options.dtype, 1, "Q");
+  Result<CUdeviceptr> k = q ? random_buffer(arena, nkv, options.dtype, 2, "K") : q;
+  Result<CUdeviceptr> v = k ? random_buffer(arena, nkv, options.dtype, 3, "V") : k;
   Result<CUdeviceptr> o = v ? arena.alloc(nq * 2, "O") : v;
   Result<CUdeviceptr> lse = o ? arena.alloc(size_t(p.batch) * p.heads * p.seq_q * 4, "LSE") : o;
   Result<CUdeviceptr> flush = lse ? arena.alloc(bench.flush_bytes, "the L2 flush") : lse;
@@ -493,9 +448,9 @@ TileConfig untuned_tiles(const MaskProgram& program, const CompileOptions& optio
   if (costs.empty()) return keep;
   std::vector<int64_t> sorted = costs;
   std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
-  const int64_t median = sorted[sorted.size() / 2];
+  const int64_t middle = sorted[sorted.size() / 2];
   const int64_t heaviest = *std::max_element(costs.begin(), costs.end());
-  const bool heavy_rows = heaviest > 4 * std::max<int64_t>(median, 1);
+  const bool heavy_rows = heaviest > 4 * std::max<int64_t>(middle, 1);
   if (options.head_dim == 128)
     return heavy_rows ? TileConfig{64, 64, 4, 2, "sm80"} : TileConfig{128, 64, 4, 2, "sm80"};
   return heavy_rows ? TileConfig{64, 32, 4, 2, "sm80"} : keep;

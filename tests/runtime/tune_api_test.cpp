@@ -133,11 +133,11 @@ TEST_CASE("tune api: the untuned default follows the shape and the mask's heavy 
   // Global rows: the first query tile walks every key while the rest walk a window.
   CHECK(is(tiles("window(256, 256) | global(64)", 128, 16384, 16384), 64, 64, 4, 2));
   CHECK(is(tiles("window(256, 256) | global(64)", 64, 4096, 4096), 64, 32, 4, 2));
-  CHECK(is(tiles("window(W, W) | global(G)", 128, 16384, 16384, {{"G", 64}, {"W", 256}}), 64, 64,
-           4, 2));
+  CHECK(is(tiles("window(W, W) | global(G)", 128, 16384, 16384, {{"G", 64}, {"W", 256}}), 64, 64, 4,
+           2));
   // Parameters decide: without global rows the same mask is balanced.
-  CHECK(is(tiles("window(W, W) | global(G)", 128, 16384, 16384, {{"G", 0}, {"W", 256}}), 128,
-           64, 4, 2));
+  CHECK(is(tiles("window(W, W) | global(G)", 128, 16384, 16384, {{"G", 0}, {"W", 256}}), 128, 64, 4,
+           2));
   // Decode-sized problems, head dim 256 and unbound parameters keep compile()'s default.
   CHECK(is(tiles("causal", 128, 1, 65536), 0, 0, 0, 0));
   CHECK(is(tiles("causal", 256, 16384, 16384), 0, 0, 0, 0));
