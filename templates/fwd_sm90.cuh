@@ -53,12 +53,14 @@ template <int HeadDim, int BlockM, int BlockN, int Warps, int Stages> struct Fwd
   static constexpr int kSmemBytes = kQBytes + 2 * Stages * kTileBytes + 1024;
   // Registers per thread after setmaxnreg. The warpgroups trade within what the block got at
   // launch (168 x 384 = 64512 under __launch_bounds__(384, 1)): a consumer that asks for more
-  // than the producer gave back waits forever. A consumer holds O (HeadDim / 2 fp32), S
-  // (BlockN / 2) and P (BlockN / 4); the producer's walk-list code (the mask's classifier) needs
-  // about 72. ptxas reports 216 / 72 spill-free for the built-in masks except at head dim 128
-  // with 192-key tiles, whose consumers need 232 (leaving the producer 40).
-  static constexpr int kConsumerRegs = HeadDim / 2 + BlockN * 3 / 4 > 176 ? 232 : 216;
-  static constexpr int kProducerRegs = (64512 - 256 * kConsumerRegs) / 128 / 8 * 8;
+  // than the producer gave back waits forever. The producer only hands out walk entries and
+  // issues copies; a consumer holds O (HeadDim / 2 fp32), S (BlockN / 2) and two P tiles
+  // (BlockN / 4 each) while the product of the previous tile is in flight.
+  static constexpr int kProducerRegs = 24;
+  // The key loop overlaps the softmax of tile j with P V of tile j - 1 (needs two P tiles in
+  // registers); at head dim 64 it runs one tile at a time (see the consumer loop).
+  static constexpr bool kOverlap = HeadDim > 64;
+  static constexpr int kConsumerRegs = 240;
   static_assert(128 * kProducerRegs + 256 * kConsumerRegs <= 168 * 384, "fwd_sm90: register trade");
 };
 
@@ -139,14 +141,17 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
   constexpr int kCB = Shape::kColBlocks;
   constexpr int kNT = BlockN / 8;  // 8-key column tiles of S
   constexpr int kDT = HeadDim / 8; // 8-wide column tiles of O
-  static_assert(sizeof(WalkList<kRanges, kWalkCap>) + 16 * kRanges + 16 * Stages + 16 <= 2048,
+  static_assert(sizeof(WalkList<kRanges, kWalkCap>) + 16 * kRanges + 40 * Stages + 32 <= 2048,
                 "fwd_sm90: static shared memory past the 2 KiB that check_config reserves");
 
   __shared__ long long range_lo[kRanges], range_hi[kRanges];
   __shared__ WalkList<kRanges, kWalkCap> walk;
-  __shared__ __align__(8) uint64_t full_bar[Stages];
-  __shared__ __align__(8) uint64_t empty_bar[Stages];
+  // K and V of a stage complete and are released apart: a consumer is done with K_j as soon as
+  // S_j is, while V_j stays in use until the next iteration's P V.
+  __shared__ __align__(8) uint64_t full_k[Stages], full_v[Stages];
+  __shared__ __align__(8) uint64_t empty_k[Stages], empty_v[Stages];
   __shared__ __align__(8) uint64_t q_bar;
+  __shared__ __align__(8) uint64_t walk_bar[2];
   __shared__ int stage_entry[Stages];
 
   // Tiles: Q, then Stages K tiles, then Stages V tiles; column block c of a tile of R rows sits
@@ -172,13 +177,33 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
 
   if (tid == 0) {
     for (int s = 0; s < Stages; ++s) {
-      mbar_init(sm80::smem_addr(&full_bar[s]), 1);
-      mbar_init(sm80::smem_addr(&empty_bar[s]), Shape::kConsumers * 4);
+      mbar_init(sm80::smem_addr(&full_k[s]), 1);
+      mbar_init(sm80::smem_addr(&full_v[s]), 1);
+      mbar_init(sm80::smem_addr(&empty_k[s]), Shape::kConsumers * 4);
+      mbar_init(sm80::smem_addr(&empty_v[s]), Shape::kConsumers * 4);
     }
     mbar_init(sm80::smem_addr(&q_bar), 1);
+    mbar_init(sm80::smem_addr(&walk_bar[0]), 1);
+    mbar_init(sm80::smem_addr(&walk_bar[1]), 1);
     // The copy engine (the async proxy) must see the initialized barriers.
     asm volatile("fence.mbarrier_init.release.cluster;" ::: "memory");
     asm volatile("fence.proxy.async.shared::cta;" ::: "memory");
+    tma_prefetch_map(maps.q);
+    tma_prefetch_map(maps.k);
+    tma_prefetch_map(maps.v);
+    const uint32_t bar = sm80::smem_addr(&q_bar);
+    mbar_expect_tx(bar, Shape::kQBytes);
+#pragma unroll
+    for (int c = 0; c < kCB; ++c)
+      tma_load(sQ + c * BlockM * 128, maps.q, c * 64, row0, head, batch, bar);
+  }
+  // Warp 0 fills the walk list's first chunk while every thread still has the registers of the
+  // launch; later chunks are filled by a consumer warp (below), so the producer's code stays
+  // small enough for the few registers it keeps.
+  if (tid < 32) {
+    if (tid == 0) build_tile_ranges<BlockN>(walk, mask, q0, q1, seq_k, range_lo, range_hi, 1, 0);
+    __syncwarp();
+    fill_walk<Mask, BlockN>(walk, mask, q0, q1, seq_k, 0, tid);
   }
   __syncthreads();
 
@@ -187,55 +212,44 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
     regs_dec<Shape::kProducerRegs>();
     if (tid >= 32) return;
     const int lane = tid;
-    if (lane == 0) {
-      tma_prefetch_map(maps.q);
-      tma_prefetch_map(maps.k);
-      tma_prefetch_map(maps.v);
-      const uint32_t bar = sm80::smem_addr(&q_bar);
-      mbar_expect_tx(bar, Shape::kQBytes);
-#pragma unroll
-      for (int c = 0; c < kCB; ++c)
-        tma_load(sQ + c * BlockM * 128, maps.q, c * 64, row0, head, batch, bar);
-      build_tile_ranges<BlockN>(walk, mask, q0, q1, seq_k, range_lo, range_hi, 1, 0);
-    }
-    __syncwarp();
-    int it = 0;
-    for (;;) {
-      // The walk list is this warp's alone: refill its first chunk, then hand the entries out.
-      fill_walk<Mask, BlockN>(walk, mask, q0, q1, seq_k, 0, lane);
-      __syncwarp();
-      bool done = false;
 #pragma unroll 1
-      for (int i = 0; i < kWalkCap; ++i, ++it) {
-        const int e = walk.entry[i];
-        const int s = it % Stages;
-        // Wait until every consumer warp released the stage's previous tile (the first pass
-        // over the ring finds the barriers in their initial phase and passes at once).
-        mbar_wait(sm80::smem_addr(&empty_bar[s]), ((it / Stages) & 1) ^ 1);
-        if (lane == 0) {
-          stage_entry[s] = e;
-          const uint32_t bar = sm80::smem_addr(&full_bar[s]);
-          if (e >= 0) {
-            const int k0 = (e >> 1) * BlockN;
-            mbar_expect_tx(bar, 2 * Shape::kTileBytes);
+    for (int it = 0;; ++it) {
+      // Entry `it` lives in chunk (it / kWalkCap) % 2; chunks after the first come from fill
+      // f = it / kWalkCap, the ((f - 1) / 2)-th completion of that chunk's barrier.
+      if (it > 0 && it % kWalkCap == 0) {
+        const int f = it / kWalkCap;
+        mbar_wait(sm80::smem_addr(&walk_bar[f % 2]), ((f - 1) / 2) & 1);
+      }
+      const int e = walk.entry[it % (2 * kWalkCap)];
+      const int s = it % Stages;
+      // Wait until every consumer warp released the stage's previous K (then V) tile: the first
+      // pass over the ring finds the barriers in their initial phase and passes at once.
+      const int parity = ((it / Stages) & 1) ^ 1;
+      mbar_wait(sm80::smem_addr(&empty_k[s]), parity);
+      const int k0 = (e >> 1) * BlockN;
+      if (lane == 0) {
+        stage_entry[s] = e;
+        const uint32_t bar = sm80::smem_addr(&full_k[s]);
+        if (e >= 0) {
+          mbar_expect_tx(bar, Shape::kTileBytes);
 #pragma unroll
-            for (int c = 0; c < kCB; ++c) {
-              tma_load(sK + s * Shape::kTileBytes + c * BlockN * 128, maps.k, c * 64, k0, kv_head,
-                       batch, bar);
-              tma_load(sV + s * Shape::kTileBytes + c * BlockN * 128, maps.v, c * 64, k0, kv_head,
-                       batch, bar);
-            }
-          } else {
-            mbar_arrive(bar); // no copies: the entry alone completes the phase
-          }
-        }
-        if (e < 0) {
-          done = true;
-          break;
+          for (int c = 0; c < kCB; ++c)
+            tma_load(sK + s * Shape::kTileBytes + c * BlockN * 128, maps.k, c * 64, k0, kv_head,
+                     batch, bar);
+        } else {
+          mbar_arrive(bar); // no copies: the entry alone completes the phase
         }
       }
-      if (done) break;
-      __syncwarp(); // every lane has read the chunk before the refill overwrites it
+      if (e < 0) break;
+      mbar_wait(sm80::smem_addr(&empty_v[s]), parity);
+      if (lane == 0) {
+        const uint32_t bar = sm80::smem_addr(&full_v[s]);
+        mbar_expect_tx(bar, Shape::kTileBytes);
+#pragma unroll
+        for (int c = 0; c < kCB; ++c)
+          tma_load(sV + s * Shape::kTileBytes + c * BlockN * 128, maps.v, c * 64, k0, kv_head,
+                   batch, bar);
+      }
     }
     return;
   }
@@ -264,17 +278,9 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
 
   mbar_wait(sm80::smem_addr(&q_bar), 0);
 
-  for (int it = 0;; ++it) {
-    const int s = it % Stages;
-    mbar_wait(sm80::smem_addr(&full_bar[s]), (it / Stages) & 1);
-    const int cur = stage_entry[s];
-    if (cur < 0) break;
-    const uint32_t sKs = sK + s * Shape::kTileBytes;
-    const uint32_t sVs = sV + s * Shape::kTileBytes;
-
-    // S = Q K^T: HeadDim / 16 steps of 16 columns; a step's 32 bytes sit inside one 128-byte
-    // swizzle row, so it starts 32 bytes further into the same column block.
-    float sc[BlockN / 2];
+  // S = Q K^T: HeadDim / 16 steps of 16 columns; a step's 32 bytes sit inside one 128-byte
+  // swizzle row, so it starts 32 bytes further into the same column block.
+  auto issue_qk = [&](float(&sc)[BlockN / 2], uint32_t sKs) {
     wgmma_fence();
 #pragma unroll
     for (int ks = 0; ks < HeadDim / 16; ++ks) {
@@ -284,10 +290,29 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
       Wgmma<Elem, BlockN>::ss(sc, da, db, ks > 0);
     }
     wgmma_commit();
-    wgmma_wait<0>();
-    fence_regs(sc);
-
-    // Element mask: PARTIAL tiles ask the mask; FULL tiles only cut keys past the end.
+  };
+  // O += P V: BlockN / 16 steps of 16 keys; a step's 16 rows of 128 bytes are 2048 bytes into
+  // every column block, and column blocks sit BlockN * 128 bytes apart (the leading dimension
+  // offset of an MN-major operand).
+  auto issue_pv = [&](const uint32_t(&pa)[BlockN / 16][4], uint32_t sVs) {
+    wgmma_fence();
+#pragma unroll
+    for (int kk = 0; kk < BlockN / 16; ++kk) {
+      const uint64_t db = smem_desc(sVs + kk * 2048, BlockN * 128, 1024);
+      Wgmma<Elem, HeadDim>::rs(o, pa[kk], db, 1);
+    }
+    wgmma_commit();
+  };
+  // P is read by the tensor cores after the instruction that names it: keep its registers
+  // live (and unwritten) until the product is waited for.
+  auto hold = [](uint32_t(&pa)[BlockN / 16][4]) {
+#pragma unroll
+    for (int k = 0; k < BlockN / 16; ++k)
+#pragma unroll
+      for (int i = 0; i < 4; ++i) asm volatile("" : "+r"(pa[k][i])::"memory");
+  };
+  // Element mask: PARTIAL tiles ask the mask; FULL tiles only cut keys past the end.
+  auto mask_tile = [&](float(&sc)[BlockN / 2], int cur) {
     const int k0 = (cur >> 1) * BlockN;
     const bool partial = (cur & 1) != 0;
     if (partial || k0 + BlockN > seq_k) {
@@ -304,10 +329,11 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
           }
       }
     }
-
-    // Online softmax in base 2 (as in the sm80 family). P goes straight into the A fragments
-    // of O += P V: 8-key tiles 2j and 2j + 1 of S form the j-th 16-key step.
-    uint32_t pa[BlockN / 16][4];
+  };
+  // Online softmax in base 2 (as in the sm80 family), P straight into the A fragments of
+  // O += P V (8-key tiles 2j and 2j + 1 of S form the j-th 16-key step). The running sums are
+  // rescaled here; O's factor goes to `alpha`, applied once the product in flight is done.
+  auto softmax = [&](float(&sc)[BlockN / 2], uint32_t(&pa)[BlockN / 16][4], float(&alpha)[2]) {
 #pragma unroll
     for (int h = 0; h < 2; ++h) {
       float mx = row_max[h];
@@ -315,14 +341,11 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
       for (int n = 0; n < kNT; ++n) mx = fmaxf(mx, fmaxf(sc[n * 4 + h * 2], sc[n * 4 + h * 2 + 1]));
       mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
       mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
+      alpha[h] = 1.f;
       if (mx != row_max[h]) {
-        const float alpha = sm80::fast_exp2((row_max[h] - mx) * scale_log2);
-        row_sum[h] *= alpha;
-#pragma unroll
-        for (int d = 0; d < kDT; ++d) {
-          o[d * 4 + h * 2] *= alpha;
-          o[d * 4 + h * 2 + 1] *= alpha;
-        }
+        // exp2(-inf) = 0 covers a row's first attended key.
+        alpha[h] = sm80::fast_exp2((row_max[h] - mx) * scale_log2);
+        row_sum[h] *= alpha[h];
         row_max[h] = mx;
       }
       const float base_h = mx == sm80::neg_inf() ? 0.f : mx * scale_log2;
@@ -336,24 +359,118 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
       }
       row_sum[h] += sum;
     }
-
-    // O += P V: BlockN / 16 steps of 16 keys; a step's 16 rows of 128 bytes are 2048 bytes
-    // into every column block, and column blocks sit BlockN * 128 bytes apart (the leading
-    // dimension offset of an MN-major operand).
-    fence_regs(o);
-    wgmma_fence();
+  };
+  auto rescale = [&](const float(&alpha)[2]) {
 #pragma unroll
-    for (int kk = 0; kk < BlockN / 16; ++kk) {
-      const uint64_t db = smem_desc(sVs + kk * 2048, BlockN * 128, 1024);
-      Wgmma<Elem, HeadDim>::rs(o, pa[kk], db, 1);
-    }
-    wgmma_commit();
-    wgmma_wait<0>();
-    fence_regs(o);
-
-    // This warp is done with the stage.
+    for (int h = 0; h < 2; ++h)
+      if (alpha[h] != 1.f)
+#pragma unroll
+        for (int d = 0; d < kDT; ++d) {
+          o[d * 4 + h * 2] *= alpha[h];
+          o[d * 4 + h * 2 + 1] *= alpha[h];
+        }
+  };
+  // This warp is done with the K (or V) tile of stage s.
+  auto release = [&](uint64_t* bars, int s) {
     __syncwarp();
-    if (lane == 0) mbar_arrive(sm80::smem_addr(&empty_bar[s]));
+    if (lane == 0) mbar_arrive(sm80::smem_addr(&bars[s]));
+  };
+
+  // The key loop, software-pipelined: S of tile j is computed while the product P V of tile
+  // j - 1 is still in flight, so the softmax of tile j overlaps it.
+  // A consumer warp refills the walk list's chunk f = it / kWalkCap + 1 at tile it (halfway
+  // through a chunk): the producer reads entry it + Stages at most, inside the other chunk, and
+  // needs this one kWalkCap / 2 - Stages tiles later. A producer that needs chunk f has seen
+  // chunk f - 1 full of tiles, so this consumer reaches the fill before the producer waits.
+  auto refill = [&](int it) {
+    if (it % kWalkCap == kWalkCap / 2 && cw == 0 && warp == 0) {
+      const int f = it / kWalkCap + 1;
+      fill_walk<Mask, BlockN>(walk, mask, q0, q1, seq_k, (f % 2) * kWalkCap, lane);
+      __threadfence_block();
+      __syncwarp();
+      if (lane == 0) mbar_arrive(sm80::smem_addr(&walk_bar[f % 2]));
+    }
+  };
+
+  if constexpr (!Shape::kOverlap) {
+    // One tile at a time: S, softmax, then P V. At head dim 64 the products are short and
+    // this order measured faster than the overlapped loop below (426 against 376 TFLOP/s on
+    // the full mask, 128-key tiles).
+    for (int it = 0;; ++it) {
+      const int s = it % Stages;
+      mbar_wait(sm80::smem_addr(&full_k[s]), (it / Stages) & 1);
+      const int cur = stage_entry[s];
+      if (cur < 0) break;
+      refill(it);
+      float sc[BlockN / 2];
+      issue_qk(sc, sK + s * Shape::kTileBytes);
+      wgmma_wait<0>();
+      fence_regs(sc);
+      release(empty_k, s);
+      mask_tile(sc, cur);
+      uint32_t pa[BlockN / 16][4];
+      float alpha[2];
+      softmax(sc, pa, alpha);
+      rescale(alpha);
+      mbar_wait(sm80::smem_addr(&full_v[s]), (it / Stages) & 1);
+      issue_pv(pa, sV + s * Shape::kTileBytes);
+      wgmma_wait<0>();
+      fence_regs(o);
+      hold(pa);
+      release(empty_v, s);
+    }
+  } else {
+    mbar_wait(sm80::smem_addr(&full_k[0]), 0);
+    const int first = stage_entry[0];
+    if (first >= 0) {
+      uint32_t pa[BlockN / 16][4];
+      float alpha[2];
+      {
+        float sc[BlockN / 2];
+        issue_qk(sc, sK);
+        wgmma_wait<0>();
+        fence_regs(sc);
+        release(empty_k, 0);
+        mask_tile(sc, first);
+        softmax(sc, pa, alpha); // O is still zero: nothing to rescale
+      }
+      int prev = 0; // the previous tile's index in the walk
+      for (int it = 1;; ++it) {
+        const int s = it % Stages;
+        const int ps = prev % Stages;
+        mbar_wait(sm80::smem_addr(&full_k[s]), (it / Stages) & 1);
+        const int cur = stage_entry[s];
+        if (cur < 0) break;
+        refill(it);
+        float sc[BlockN / 2];
+        issue_qk(sc, sK + s * Shape::kTileBytes);
+        mbar_wait(sm80::smem_addr(&full_v[ps]), (prev / Stages) & 1);
+        issue_pv(pa, sV + ps * Shape::kTileBytes);
+        wgmma_wait<1>(); // S of this tile is done; P V of the previous one may still run
+        fence_regs(sc);
+        release(empty_k, s);
+        mask_tile(sc, cur);
+        uint32_t pn[BlockN / 16][4];
+        softmax(sc, pn, alpha);
+        wgmma_wait<0>();
+        fence_regs(o);
+        hold(pa);
+        release(empty_v, ps);
+        rescale(alpha);
+#pragma unroll
+        for (int k = 0; k < BlockN / 16; ++k)
+#pragma unroll
+          for (int i = 0; i < 4; ++i) pa[k][i] = pn[k][i];
+        prev = it;
+      }
+      const int ps = prev % Stages;
+      mbar_wait(sm80::smem_addr(&full_v[ps]), (prev / Stages) & 1);
+      issue_pv(pa, sV + ps * Shape::kTileBytes);
+      wgmma_wait<0>();
+      fence_regs(o);
+      hold(pa);
+      release(empty_v, ps);
+    }
   }
 
   // Epilogue: normalize and store this thread's O pairs and its rows' natural-log LSE. A row
