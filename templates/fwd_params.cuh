@@ -78,4 +78,16 @@ struct FwdParams {
   int32_t q_pack;
 };
 
+// Tensor maps of the sm90 family (fwd_sm90.cuh): one CUtensorMap each for Q, K and V, encoded
+// on the host by cuTensorMapEncodeTiled and passed as the kernel's second __grid_constant__
+// argument. Each is 4-D over (head dim, sequence, heads, batch) with the tensor's strides,
+// 16-bit elements, a box of 64 head-dim columns x (block_m rows for Q, block_n rows for K and V)
+// x 1 x 1, 128-byte swizzle and zero fill past the bounds.
+struct alignas(64) TmaMap {
+  uint64_t opaque[16]; // CUtensorMap: 128 opaque bytes, 64-byte aligned
+};
+struct TmaMaps {
+  TmaMap q, k, v;
+};
+
 } // namespace attnjit
