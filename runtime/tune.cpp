@@ -144,7 +144,8 @@ void choose_candidates(const TuneOptions& t, const KernelConfig& def, const Devi
     DeviceLimits limits;
     if (props.max_smem_optin > 0) limits.max_smem_optin = props.max_smem_optin;
     if (props.regs_per_block > 0) limits.regs_per_block = props.regs_per_block;
-    for (const std::string& family : tune_families()) {
+    // On sm_90a the sm90 family's space is searched beside sm80's.
+    for (const std::string& family : tune_families(props.arch)) {
       TuneSpace space = prune_tune_space(tune_space(family, def.head_dim, def.dtype), limits);
       out.insert(out.end(), space.survivors.begin(), space.survivors.end());
       for (const PrunedConfig& p : space.pruned)
@@ -356,7 +357,7 @@ Result<TuneReport> tune_impl(std::string_view mask, const CompileOptions& option
     const TuneCandidate& first = report.candidates.front();
     return Error{fmt::format("tuning failed: none of the {} candidates ran; {}: {}", configs.size(),
                              config_name(first.tiles.block_m, first.tiles.block_n,
-                                         first.tiles.warps, first.tiles.stages),
+                                         first.tiles.warps, first.tiles.stages, first.tiles.family),
                              first.error)};
   }
   report.best = best.tiles;
