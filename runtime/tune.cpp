@@ -38,8 +38,11 @@ TileConfig tiles_of(const KernelConfig& c) {
   return {c.block_m, c.block_n, c.warps, c.stages, c.family};
 }
 
-// A TileConfig with zeros filled in from `base`.
+// A TileConfig with zeros filled in from `base`, or from its family's default when it names
+// another family than base's.
 KernelConfig complete(const TileConfig& t, KernelConfig base) {
+  if (!t.family.empty() && t.family != base.family)
+    base = default_config(base.head_dim, base.dtype, t.family);
   if (t.block_m) base.block_m = t.block_m;
   if (t.block_n) base.block_n = t.block_n;
   if (t.warps) base.warps = t.warps;
