@@ -17,11 +17,10 @@
 #include "fwd_params.cuh"
 #include "sm80_primitives.cuh"
 #include "split_kv.cuh"
+#include "walk_list.cuh"
 
 namespace attnjit {
 namespace sm80 {
-
-enum : int { kEmpty = 0, kPartial = 1, kFull = 2 };
 
 template <int HeadDim, int BlockM, int BlockN, int Warps, int Stages> struct FwdShape {
   static_assert(HeadDim == 64 || HeadDim == 128 || HeadDim == 256,
@@ -104,104 +103,6 @@ __device__ __forceinline__ void load_rows(Elem* dst, const RowPtr& row_ptr, int 
   }
 }
 
-// The walk list of one query tile: the key tiles the block visits, in order, each tagged FULL or
-// PARTIAL (EMPTY tiles never appear). Warp 0 builds it before the main loop from the mask's key
-// ranges and block classifier, so that the hot loop reads one shared-memory word per key tile
-// and keeps none of the mask's analysis state in registers. The list is a ring of two chunks of
-// kCap entries: warp 0 refills the chunk behind the compute position every kCap tiles, so its
-// size does not grow with the sequence length.
-template <int Ranges, int Cap> struct WalkList {
-  static_assert(Cap % 32 == 0 && (Cap & (Cap - 1)) == 0,
-                "fwd_sm80: walk chunk must be a power of two holding whole warp rounds");
-  int tile_lo[Ranges], tile_hi[Ranges]; // merged, clipped key-tile ranges
-  int count;                            // number of ranges
-  int r, t;                             // refill cursor: next candidate tile t of range r
-  int entry[2 * Cap];                   // tile * 2 + (PARTIAL ? 1 : 0); -1 past the end
-};
-
-// Entries per walk-list chunk: 128 covers 16k keys with 128-key tiles without a refill and keeps
-// the ring at 1 KiB of static shared memory.
-constexpr int kWalkCap = 128;
-
-template <class Mask, int BlockN>
-__device__ __forceinline__ int tile_class(const Mask& mask, long long q0, long long q1, int t,
-                                          int seq_k) {
-  const long long k0 = static_cast<long long>(t) * BlockN;
-  const long long k1 = k0 + BlockN - 1 < seq_k - 1 ? k0 + BlockN - 1 : seq_k - 1;
-  return mask.classify(q0, q1, k0, k1);
-}
-
-// Warp 0 writes list entries [base, base + Cap) from the refill cursor: each lane classifies
-// one candidate tile per round, a ballot compacts the non-EMPTY ones in order, and entries past
-// the end of the walk are -1. Called by all 32 lanes of one warp.
-template <class Mask, int BlockN, int Ranges, int Cap>
-__device__ __forceinline__ void fill_walk(WalkList<Ranges, Cap>& w, const Mask& mask, long long q0,
-                                          long long q1, int seq_k, int base, int lane) {
-  const int count = w.count;
-  int r = w.r, t = w.t, n = 0;
-  while (n < Cap && r < count) {
-    // This lane's candidate: the lane-th tile at or after (r, t) across the ranges.
-    int cr = r, ct = t + lane;
-    while (cr < count && ct > w.tile_hi[cr]) {
-      const int over = ct - w.tile_hi[cr] - 1;
-      if (++cr < count) ct = w.tile_lo[cr] + over;
-    }
-    const int cls = cr < count ? tile_class<Mask, BlockN>(mask, q0, q1, ct, seq_k) : kEmpty;
-    const unsigned keep = __ballot_sync(0xffffffffu, cls != kEmpty);
-    const int pos = n + __popc(keep & ((1u << lane) - 1u));
-    if (cls != kEmpty && pos < Cap)
-      w.entry[(base + pos) % (2 * Cap)] = ct * 2 + (cls == kPartial ? 1 : 0);
-    const unsigned spill = __ballot_sync(0xffffffffu, cls != kEmpty && pos >= Cap);
-    if (spill) {
-      // The chunk is full: resume at the first tile that did not fit.
-      const int src = __ffs(spill) - 1;
-      r = __shfl_sync(0xffffffffu, cr, src);
-      t = __shfl_sync(0xffffffffu, ct, src);
-      n = Cap;
-    } else {
-      n += __popc(keep);
-      r = __shfl_sync(0xffffffffu, cr, 31);
-      t = __shfl_sync(0xffffffffu, ct, 31) + 1;
-    }
-  }
-  for (int i = n + lane; i < Cap; i += 32) w.entry[(base + i) % (2 * Cap)] = -1;
-  __syncwarp();
-  if (lane == 0) {
-    w.r = r;
-    w.t = t;
-  }
-}
-
-// Block index -> (query tile, head, batch). The launch grid is linear with the query tile's rank
-// in the heaviest-first order as the slowest index, so every head's heaviest tiles start in the
-// first wave, not only those of the first heads. Any grid shape with the same block count decodes
-// to the same set of work items (the y and z extents are folded in), so an older launcher
-// that still passes (tiles, heads, batch) stays correct and only loses the ordering.
-struct BlockWork {
-  int q_tile, head, batch, split;
-};
-
-// General = false: the dense-batch variant, where q_pack and num_splits are 1 by contract.
-template <bool General> __device__ __forceinline__ BlockWork block_work(const FwdParams& p) {
-  const long long linear =
-      blockIdx.x + static_cast<long long>(gridDim.x) * (blockIdx.y + gridDim.y * blockIdx.z);
-  // Shares of one split-KV tile sit between the rank and the (head, batch) unit, so the query
-  // heads of one key/value group reading the same share run side by side and share L2.
-  const int q_pack = General ? p.q_pack : 1;
-  const int units = p.heads / q_pack * p.batch;
-  const long long per_rank = static_cast<long long>(units) * (General ? p.num_splits : 1);
-  const int rank = static_cast<int>(linear / per_rank);
-  const int unit = static_cast<int>(linear % per_rank % units);
-  BlockWork w;
-  w.split = static_cast<int>(linear % per_rank / units);
-  w.head = unit % (p.heads / q_pack);
-  w.batch = unit / (p.heads / q_pack);
-  // The runtime's order if given, else the last tile (which under causal-like masks walks the
-  // most keys) first.
-  w.q_tile = p.tile_order ? p.tile_order[rank] : p.num_q_tiles - 1 - rank;
-  return w;
-}
-
 // SplitKV: wait for the K tile alone before S = Q K^T and for the V tile only before O += P V,
 // so the softmax overlaps the V load, at the price of a second barrier per key tile.
 // General: the variant for variable-length batches (cu_seqlens, seqused_k), GQA packing and
@@ -280,34 +181,9 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
     load_tile<HeadDim, BlockM, kThreads>(sQ, q_row(0), p.q_stride_s, rows, tid);
   cp_async_commit();
 
-  if (warp == 0) {
-    // Key intervals -> clipped, merged key-tile ranges. One lane: the interval count is a
-    // small compile-time bound.
-    if (lane == 0) {
-      const int n = seq_k > 0 ? mask.key_ranges(q0, q1, range_lo, range_hi) : 0;
-      int m = 0;
-      for (int i = 0; i < n; ++i) {
-        const long long lo = range_lo[i] < 0 ? 0 : range_lo[i];
-        const long long hi = range_hi[i] > seq_k - 1 ? seq_k - 1 : range_hi[i];
-        if (lo > hi) continue;
-        const int tlo = static_cast<int>(lo / BlockN);
-        const int thi = static_cast<int>(hi / BlockN);
-        // Intervals arrive sorted, so a tile range can only touch the previous one.
-        if (m > 0 && tlo <= walk.tile_hi[m - 1] + 1) {
-          if (thi > walk.tile_hi[m - 1]) walk.tile_hi[m - 1] = thi;
-        } else {
-          walk.tile_lo[m] = tlo;
-          walk.tile_hi[m] = thi;
-          ++m;
-        }
-      }
-      if (General && p.num_splits > 1)
-        m = keep_split_share(walk.tile_lo, walk.tile_hi, m, p.num_splits, work.split);
-      walk.count = m;
-      walk.r = 0;
-      walk.t = m > 0 ? walk.tile_lo[0] : 0;
-    }
-  }
+  if (warp == 0 && lane == 0)
+    build_tile_ranges<BlockN>(walk, mask, q0, q1, seq_k, range_lo, range_hi,
+                              General ? p.num_splits : 1, work.split);
   auto entry = [&](int i) { return walk.entry[i % (2 * kWalkCap)]; };
   auto issue_tile = [&](int slot, int e) {
     const int k0 = (e >> 1) * BlockN;

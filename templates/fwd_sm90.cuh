@@ -1,0 +1,383 @@
+// Forward attention for sm_90a (Hopper): wgmma tensor-core products, TMA tile loads into a
+// shared-memory ring completing on mbarriers, and warp specialization.
+//
+// A block of three warpgroups owns BlockM = 128 query rows of one (batch, head):
+// - warpgroup 0 is the producer. It gives most of its registers back (setmaxnreg); its first
+//   warp builds the walk list of the query tile (the key tiles the mask can attend, each tagged
+//   FULL or PARTIAL, as in the sm80 family) and one lane issues the TMA copies: the Q tile once,
+//   then each walked tile's K and V into the next free stage of the ring.
+// - warpgroups 1 and 2 are consumers, 64 query rows each, with the registers the producer gave
+//   back. Per key tile: S = Q K^T (wgmma, both operands in shared memory), the element mask on
+//   PARTIAL tiles, the online softmax in fp32 (exp2 with the scale folded in), then O += P V
+//   (wgmma with P from registers). Each consumer warp releases the stage when its products are
+//   done.
+// Stage s has two mbarriers: `full` (the producer's arrive with the expected byte count; the
+// TMA copies complete it) and `empty` (one arrive per consumer warp). The producer also writes
+// the stage's walk entry beside it, so the consumers never read the walk list; entry -1 after
+// the last tile tells them to stop.
+//
+// Shared memory tiles are written by TMA with the 128-byte swizzle: a tile of R rows x HeadDim
+// columns is stored as HeadDim / 64 column blocks, each R rows of 128 bytes (64 elements), the
+// 16-byte chunk c of row r at chunk c ^ (r % 8); every block starts on a 1024-byte boundary.
+// wgmma reads Q and K as K-major operands (the head dim is the reduction) and V as an MN-major
+// one (its rows are the reduction), straight from that layout through matrix descriptors.
+//
+// This family serves dense batches (FwdParams::cu_seqlens_*, seqused_k null, q_pack 1,
+// num_splits 1); the runtime sends varlen, GQA-packed and split-KV problems to the sm80
+// family's general variant.
+#pragma once
+
+#include "fwd_params.cuh"
+#include "sm80_primitives.cuh"
+#include "sm90_wgmma.cuh"
+#include "walk_list.cuh"
+
+namespace attnjit {
+namespace sm90 {
+
+template <int HeadDim, int BlockM, int BlockN, int Warps, int Stages> struct FwdShape {
+  static_assert(HeadDim == 64 || HeadDim == 128 || HeadDim == 256,
+                "fwd_sm90: head dim must be 64, 128 or 256");
+  static_assert(BlockM == 128 && Warps == 12,
+                "fwd_sm90: 128 query rows over one producer and two consumer warpgroups");
+  static_assert(BlockN == 64 || BlockN == 128 || BlockN == 192,
+                "fwd_sm90: BlockN must be 64, 128 or 192");
+  static_assert(Stages >= 2 && Stages <= 4, "fwd_sm90: 2 to 4 pipeline stages");
+
+  static constexpr int kThreads = Warps * 32;
+  static constexpr int kConsumers = BlockM / 64; // consumer warpgroups, 64 rows each
+  static constexpr int kColBlocks = HeadDim / 64;
+  static constexpr int kQBytes = BlockM * HeadDim * 2;
+  static constexpr int kTileBytes = BlockN * HeadDim * 2; // one K or V tile
+  // Tiles plus 1024 bytes to align their start to the swizzle pattern's 1024-byte period.
+  static constexpr int kSmemBytes = kQBytes + 2 * Stages * kTileBytes + 1024;
+  // Registers per thread after setmaxnreg. The warpgroups trade within what the block got at
+  // launch (168 x 384 = 64512 under __launch_bounds__(384, 1)): a consumer that asks for more
+  // than the producer gave back waits forever. A consumer holds O (HeadDim / 2 fp32), S
+  // (BlockN / 2) and P (BlockN / 4); the producer's walk-list code (the mask's classifier) needs
+  // about 72. ptxas reports 216 / 72 spill-free for the built-in masks except at head dim 128
+  // with 192-key tiles, whose consumers need 232 (leaving the producer 40).
+  static constexpr int kConsumerRegs = HeadDim / 2 + BlockN * 3 / 4 > 176 ? 232 : 216;
+  static constexpr int kProducerRegs = (64512 - 256 * kConsumerRegs) / 128 / 8 * 8;
+  static_assert(128 * kProducerRegs + 256 * kConsumerRegs <= 168 * 384, "fwd_sm90: register trade");
+};
+
+// ---- mbarrier, TMA, wgmma and register-count primitives (PTX) ----
+
+__device__ __forceinline__ void mbar_init(uint32_t bar, int count) {
+  asm volatile("mbarrier.init.shared::cta.b64 [%0], %1;" ::"r"(bar), "r"(count));
+}
+__device__ __forceinline__ void mbar_expect_tx(uint32_t bar, int bytes) {
+  asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;" ::"r"(bar), "r"(bytes)
+               : "memory");
+}
+__device__ __forceinline__ void mbar_arrive(uint32_t bar) {
+  asm volatile("mbarrier.arrive.shared::cta.b64 _, [%0];" ::"r"(bar) : "memory");
+}
+// Waits until the phase of parity `parity` has completed.
+__device__ __forceinline__ void mbar_wait(uint32_t bar, int parity) {
+  uint32_t done;
+  do {
+    asm volatile("{\n.reg .pred p;\n"
+                 "mbarrier.try_wait.parity.shared::cta.b64 p, [%1], %2;\n"
+                 "selp.u32 %0, 1, 0, p;\n}\n"
+                 : "=r"(done)
+                 : "r"(bar), "r"(parity)
+                 : "memory");
+  } while (!done);
+}
+
+// A 4-D tile (head-dim column, row, head, batch) of `map` into shared memory at `dst`,
+// completing `bar`'s transaction count.
+__device__ __forceinline__ void tma_load(uint32_t dst, const TmaMap& map, int col, int row,
+                                         int head, int batch, uint32_t bar) {
+  asm volatile("cp.async.bulk.tensor.4d.shared::cluster.global.tile.mbarrier::complete_tx::bytes"
+               " [%0], [%1, {%2, %3, %4, %5}], [%6];" ::"r"(dst),
+               "l"(reinterpret_cast<uint64_t>(&map)), "r"(col), "r"(row), "r"(head), "r"(batch),
+               "r"(bar)
+               : "memory");
+}
+__device__ __forceinline__ void tma_prefetch_map(const TmaMap& map) {
+  asm volatile("prefetch.tensormap [%0];" ::"l"(reinterpret_cast<uint64_t>(&map)) : "memory");
+}
+
+__device__ __forceinline__ void wgmma_fence() {
+  asm volatile("wgmma.fence.sync.aligned;" ::: "memory");
+}
+__device__ __forceinline__ void wgmma_commit() {
+  asm volatile("wgmma.commit_group.sync.aligned;" ::: "memory");
+}
+template <int N> __device__ __forceinline__ void wgmma_wait() {
+  asm volatile("wgmma.wait_group.sync.aligned %0;" ::"n"(N) : "memory");
+}
+// Keeps the compiler from moving reads or writes of accumulator registers across the
+// asynchronous products, which write them after the issuing instruction.
+template <int N> __device__ __forceinline__ void fence_regs(float (&r)[N]) {
+#pragma unroll
+  for (int i = 0; i < N; ++i) asm volatile("" : "+f"(r[i])::"memory");
+}
+
+template <int Regs> __device__ __forceinline__ void regs_dec() {
+  asm volatile("setmaxnreg.dec.sync.aligned.u32 %0;" ::"n"(Regs));
+}
+template <int Regs> __device__ __forceinline__ void regs_inc() {
+  asm volatile("setmaxnreg.inc.sync.aligned.u32 %0;" ::"n"(Regs));
+}
+
+// Matrix descriptor of a 128-byte-swizzled operand at shared address `addr`: `lead` and
+// `stride` bytes as wgmma's leading and stride dimension offsets.
+__device__ __forceinline__ uint64_t smem_desc(uint32_t addr, uint32_t lead, uint32_t stride) {
+  return static_cast<uint64_t>((addr & 0x3ffff) >> 4) | (static_cast<uint64_t>(lead >> 4) << 16) |
+         (static_cast<uint64_t>(stride >> 4) << 32) | (1ull << 62);
+}
+
+template <class Mask, class Elem, int HeadDim, int BlockM, int BlockN, int Warps, int Stages>
+__device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, char* smem_raw) {
+  using Shape = FwdShape<HeadDim, BlockM, BlockN, Warps, Stages>;
+  using Ops = sm80::ElemOps<Elem>;
+  constexpr int kRanges = Mask::kMaxRanges > 0 ? Mask::kMaxRanges : 1;
+  constexpr int kCB = Shape::kColBlocks;
+  constexpr int kNT = BlockN / 8;  // 8-key column tiles of S
+  constexpr int kDT = HeadDim / 8; // 8-wide column tiles of O
+  static_assert(sizeof(WalkList<kRanges, kWalkCap>) + 16 * kRanges + 16 * Stages + 16 <= 2048,
+                "fwd_sm90: static shared memory past the 2 KiB that check_config reserves");
+
+  __shared__ long long range_lo[kRanges], range_hi[kRanges];
+  __shared__ WalkList<kRanges, kWalkCap> walk;
+  __shared__ __align__(8) uint64_t full_bar[Stages];
+  __shared__ __align__(8) uint64_t empty_bar[Stages];
+  __shared__ __align__(8) uint64_t q_bar;
+  __shared__ int stage_entry[Stages];
+
+  // Tiles: Q, then Stages K tiles, then Stages V tiles; column block c of a tile of R rows sits
+  // at c * R * 128 bytes from its start.
+  const uint32_t base = (sm80::smem_addr(smem_raw) + 1023u) & ~1023u;
+  const uint32_t sQ = base;
+  const uint32_t sK = sQ + Shape::kQBytes;
+  const uint32_t sV = sK + Stages * Shape::kTileBytes;
+
+  const int tid = threadIdx.x;
+  const int wg = tid / 128;
+  const BlockWork work = block_work<false>(p);
+  const int head = work.head;
+  const int batch = work.batch;
+  const int kv_head = head / p.kv_group;
+  const int row0 = work.q_tile * BlockM;
+  const int rows = min(BlockM, p.seq_q - row0);
+  const int seq_k = p.seq_k;
+  const int q_offset = p.q_offset;
+  const Mask mask(reinterpret_cast<const long long*>(p.mask_params));
+  const long long q0 = static_cast<long long>(row0) + q_offset;
+  const long long q1 = static_cast<long long>(row0 + rows - 1) + q_offset;
+
+  if (tid == 0) {
+    for (int s = 0; s < Stages; ++s) {
+      mbar_init(sm80::smem_addr(&full_bar[s]), 1);
+      mbar_init(sm80::smem_addr(&empty_bar[s]), Shape::kConsumers * 4);
+    }
+    mbar_init(sm80::smem_addr(&q_bar), 1);
+    // The copy engine (the async proxy) must see the initialized barriers.
+    asm volatile("fence.mbarrier_init.release.cluster;" ::: "memory");
+    asm volatile("fence.proxy.async.shared::cta;" ::: "memory");
+  }
+  __syncthreads();
+
+  if (wg == 0) {
+    // ---- producer ----
+    regs_dec<Shape::kProducerRegs>();
+    if (tid >= 32) return;
+    const int lane = tid;
+    if (lane == 0) {
+      tma_prefetch_map(maps.q);
+      tma_prefetch_map(maps.k);
+      tma_prefetch_map(maps.v);
+      const uint32_t bar = sm80::smem_addr(&q_bar);
+      mbar_expect_tx(bar, Shape::kQBytes);
+#pragma unroll
+      for (int c = 0; c < kCB; ++c)
+        tma_load(sQ + c * BlockM * 128, maps.q, c * 64, row0, head, batch, bar);
+      build_tile_ranges<BlockN>(walk, mask, q0, q1, seq_k, range_lo, range_hi, 1, 0);
+    }
+    __syncwarp();
+    int it = 0;
+    for (;;) {
+      // The walk list is this warp's alone: refill its first chunk, then hand the entries out.
+      fill_walk<Mask, BlockN>(walk, mask, q0, q1, seq_k, 0, lane);
+      __syncwarp();
+      bool done = false;
+#pragma unroll 1
+      for (int i = 0; i < kWalkCap; ++i, ++it) {
+        const int e = walk.entry[i];
+        const int s = it % Stages;
+        // Wait until every consumer warp released the stage's previous tile (the first pass
+        // over the ring finds the barriers in their initial phase and passes at once).
+        mbar_wait(sm80::smem_addr(&empty_bar[s]), ((it / Stages) & 1) ^ 1);
+        if (lane == 0) {
+          stage_entry[s] = e;
+          const uint32_t bar = sm80::smem_addr(&full_bar[s]);
+          if (e >= 0) {
+            const int k0 = (e >> 1) * BlockN;
+            mbar_expect_tx(bar, 2 * Shape::kTileBytes);
+#pragma unroll
+            for (int c = 0; c < kCB; ++c) {
+              tma_load(sK + s * Shape::kTileBytes + c * BlockN * 128, maps.k, c * 64, k0, kv_head,
+                       batch, bar);
+              tma_load(sV + s * Shape::kTileBytes + c * BlockN * 128, maps.v, c * 64, k0, kv_head,
+                       batch, bar);
+            }
+          } else {
+            mbar_arrive(bar); // no copies: the entry alone completes the phase
+          }
+        }
+        if (e < 0) {
+          done = true;
+          break;
+        }
+      }
+      if (done) break;
+      __syncwarp(); // every lane has read the chunk before the refill overwrites it
+    }
+    return;
+  }
+
+  // ---- consumers ----
+  regs_inc<Shape::kConsumerRegs>();
+  const int cw = wg - 1;             // consumer index: rows [64 cw, 64 cw + 64) of the tile
+  const int warp = (tid % 128) / 32; // warp within the warpgroup: 16 of those rows
+  const int lane = tid % 32;
+  const int g = lane / 4;
+  const int t = lane % 4;
+  const int warp_row0 = cw * 64 + warp * 16;
+
+  float o[HeadDim / 2];
+  float row_max[2], row_sum[2];
+#pragma unroll
+  for (int i = 0; i < HeadDim / 2; ++i) o[i] = 0.f;
+#pragma unroll
+  for (int h = 0; h < 2; ++h) {
+    row_max[h] = sm80::neg_inf();
+    row_sum[h] = 0.f;
+  }
+  const float scale_log2 = p.scale_log2;
+  // Q rows of this warpgroup: 64 rows into each column block.
+  const uint32_t sQw = sQ + cw * 64 * 128;
+
+  mbar_wait(sm80::smem_addr(&q_bar), 0);
+
+  for (int it = 0;; ++it) {
+    const int s = it % Stages;
+    mbar_wait(sm80::smem_addr(&full_bar[s]), (it / Stages) & 1);
+    const int cur = stage_entry[s];
+    if (cur < 0) break;
+    const uint32_t sKs = sK + s * Shape::kTileBytes;
+    const uint32_t sVs = sV + s * Shape::kTileBytes;
+
+    // S = Q K^T: HeadDim / 16 steps of 16 columns; a step's 32 bytes sit inside one 128-byte
+    // swizzle row, so it starts 32 bytes further into the same column block.
+    float sc[BlockN / 2];
+    wgmma_fence();
+#pragma unroll
+    for (int ks = 0; ks < HeadDim / 16; ++ks) {
+      const uint32_t off = (ks % 4) * 32;
+      const uint64_t da = smem_desc(sQw + (ks / 4) * BlockM * 128 + off, 16, 1024);
+      const uint64_t db = smem_desc(sKs + (ks / 4) * BlockN * 128 + off, 16, 1024);
+      Wgmma<Elem, BlockN>::ss(sc, da, db, ks > 0);
+    }
+    wgmma_commit();
+    wgmma_wait<0>();
+    fence_regs(sc);
+
+    // Element mask: PARTIAL tiles ask the mask; FULL tiles only cut keys past the end.
+    const int k0 = (cur >> 1) * BlockN;
+    const bool partial = (cur & 1) != 0;
+    if (partial || k0 + BlockN > seq_k) {
+#pragma unroll
+      for (int h = 0; h < 2; ++h) {
+        const int q = row0 + warp_row0 + g + h * 8 + q_offset;
+#pragma unroll
+        for (int n = 0; n < kNT; ++n)
+#pragma unroll
+          for (int e = 0; e < 2; ++e) {
+            const int k = k0 + n * 8 + 2 * t + e;
+            const bool keep = k < seq_k && (!partial || mask.attend(q, k));
+            if (!keep) sc[n * 4 + h * 2 + e] = sm80::neg_inf();
+          }
+      }
+    }
+
+    // Online softmax in base 2 (as in the sm80 family). P goes straight into the A fragments
+    // of O += P V: 8-key tiles 2j and 2j + 1 of S form the j-th 16-key step.
+    uint32_t pa[BlockN / 16][4];
+#pragma unroll
+    for (int h = 0; h < 2; ++h) {
+      float mx = row_max[h];
+#pragma unroll
+      for (int n = 0; n < kNT; ++n) mx = fmaxf(mx, fmaxf(sc[n * 4 + h * 2], sc[n * 4 + h * 2 + 1]));
+      mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
+      mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
+      if (mx != row_max[h]) {
+        const float alpha = sm80::fast_exp2((row_max[h] - mx) * scale_log2);
+        row_sum[h] *= alpha;
+#pragma unroll
+        for (int d = 0; d < kDT; ++d) {
+          o[d * 4 + h * 2] *= alpha;
+          o[d * 4 + h * 2 + 1] *= alpha;
+        }
+        row_max[h] = mx;
+      }
+      const float base_h = mx == sm80::neg_inf() ? 0.f : mx * scale_log2;
+      float sum = 0.f;
+#pragma unroll
+      for (int n = 0; n < kNT; ++n) {
+        const float p0 = sm80::fast_exp2(sc[n * 4 + h * 2] * scale_log2 - base_h);
+        const float p1 = sm80::fast_exp2(sc[n * 4 + h * 2 + 1] * scale_log2 - base_h);
+        sum += p0 + p1;
+        pa[n / 2][(n % 2) * 2 + h] = Ops::pack(p0, p1);
+      }
+      row_sum[h] += sum;
+    }
+
+    // O += P V: BlockN / 16 steps of 16 keys; a step's 16 rows of 128 bytes are 2048 bytes
+    // into every column block, and column blocks sit BlockN * 128 bytes apart (the leading
+    // dimension offset of an MN-major operand).
+    fence_regs(o);
+    wgmma_fence();
+#pragma unroll
+    for (int kk = 0; kk < BlockN / 16; ++kk) {
+      const uint64_t db = smem_desc(sVs + kk * 2048, BlockN * 128, 1024);
+      Wgmma<Elem, HeadDim>::rs(o, pa[kk], db, 1);
+    }
+    wgmma_commit();
+    wgmma_wait<0>();
+    fence_regs(o);
+
+    // This warp is done with the stage.
+    __syncwarp();
+    if (lane == 0) mbar_arrive(sm80::smem_addr(&empty_bar[s]));
+  }
+
+  // Epilogue: normalize and store this thread's O pairs and its rows' natural-log LSE. A row
+  // with no attended key has sum 0: O = 0 and LSE = -inf, never NaN.
+#pragma unroll
+  for (int h = 0; h < 2; ++h) {
+    float sum = row_sum[h];
+    sum += __shfl_xor_sync(0xffffffffu, sum, 1);
+    sum += __shfl_xor_sync(0xffffffffu, sum, 2);
+    const float inv = sum > 0.f ? 1.f / sum : 0.f;
+    const int r = warp_row0 + g + h * 8;
+    if (r >= rows) continue;
+    Elem* gO = static_cast<Elem*>(p.o) + batch * p.o_stride_b + head * p.o_stride_h +
+               static_cast<int64_t>(row0 + r) * p.o_stride_s + 2 * t;
+#pragma unroll
+    for (int d = 0; d < kDT; ++d)
+      *reinterpret_cast<uint32_t*>(gO + d * 8) =
+          Ops::pack(o[d * 4 + h * 2] * inv, o[d * 4 + h * 2 + 1] * inv);
+    if (p.lse != nullptr && t == 0)
+      p.lse[(static_cast<int64_t>(batch) * p.heads + head) * p.seq_q + row0 + r] =
+          sum > 0.f ? (row_max[h] * scale_log2 + __log2f(sum)) * 0.6931471805599453f
+                    : sm80::neg_inf();
+  }
+}
+
+} // namespace sm90
+} // namespace attnjit
