@@ -9,14 +9,49 @@ namespace attnjit {
 
 namespace {
 
-// Static shared memory of the sm80 template beside the dynamic tiles: the walk list (two chunks
-// of 128 entries, the tile ranges, key intervals), rounded up. fwd_sm80.cuh asserts it fits.
+// Static shared memory of the templates beside the dynamic tiles: the walk list (two chunks
+// of 128 entries, the tile ranges, key intervals), rounded up; the sm90 template reserves the
+// same. fwd_sm80.cuh asserts it fits.
 constexpr int kStaticSharedBytes = 2048;
+
+// Slack in an sm90 kernel's dynamic shared memory so that it can align its tiles to 1024 bytes,
+// the period of the 128-byte swizzle that TMA writes and wgmma reads.
+constexpr int kSm90AlignSlack = 1024;
+
+KernelConfig default_sm90_config(int head_dim, const std::string& dtype) {
+  KernelConfig c;
+  c.family = "sm90";
+  c.head_dim = head_dim;
+  c.dtype = dtype;
+  // Two consumer warpgroups of 64 rows each and one producer warpgroup.
+  c.block_m = 128, c.warps = 12, c.stages = 2;
+  // At head dim 256 a 128-key tile with two stages needs 321 KiB: 64-key tiles fit (194 KiB).
+  c.block_n = head_dim == 256 ? 64 : 128;
+  return c;
+}
+
+std::string check_sm90(const KernelConfig& c) {
+  std::ostringstream e;
+  if (c.block_m != 128)
+    e << "sm90: block_m must be 128 (two consumer warpgroups of 64 rows), got " << c.block_m;
+  else if (c.warps != 12)
+    e << "sm90: warps must be 12 (one producer and two consumer warpgroups), got " << c.warps;
+  else if (c.block_n != 64 && c.block_n != 128 && c.block_n != 192)
+    e << "sm90: block_n " << c.block_n << " must be 64, 128 or 192";
+  else if (c.stages < 2 || c.stages > 4)
+    e << "sm90: stages must be 2 to 4, got " << c.stages;
+  else if (c.general)
+    e << "sm90: only the dense variant exists (varlen, GQA packing and split-KV run on the sm80 "
+         "family's general variant)";
+  return e.str();
+}
 
 } // namespace
 
-KernelConfig default_config(int head_dim, const std::string& dtype) {
+KernelConfig default_config(int head_dim, const std::string& dtype, const std::string& family) {
+  if (family == "sm90") return default_sm90_config(head_dim, dtype);
   KernelConfig c;
+  c.family = family;
   c.head_dim = head_dim;
   c.dtype = dtype;
   c.stages = 2;
@@ -41,7 +76,8 @@ KernelConfig default_config(int head_dim, const std::string& dtype) {
 
 int shared_memory_bytes(const KernelConfig& c) {
   // Q tile plus `stages` x (K tile + V tile) of 16-bit elements: FwdShape::kSmemBytes.
-  return (c.block_m * c.head_dim + 2 * c.stages * c.block_n * c.head_dim) * 2;
+  const int tiles = (c.block_m * c.head_dim + 2 * c.stages * c.block_n * c.head_dim) * 2;
+  return c.family == "sm90" ? tiles + kSm90AlignSlack : tiles;
 }
 
 int threads_per_block(const KernelConfig& c) {
@@ -60,27 +96,41 @@ GridDims grid_dims(const KernelConfig& c, int batch, int heads, int seq_q) {
 
 std::string check_config(const KernelConfig& c) {
   std::ostringstream e;
-  if (c.family != "sm80")
-    e << "unknown kernel family '" << c.family << "' (have: sm80)";
+  if (c.family != "sm80" && c.family != "sm90")
+    e << "unknown kernel family '" << c.family << "' (have: sm80, sm90)";
   else if (c.dtype != "bf16" && c.dtype != "fp16")
     e << "dtype " << c.dtype << " has no GPU kernel (use bf16 or fp16)";
   else if (c.head_dim != 64 && c.head_dim != 128 && c.head_dim != 256)
     e << "head dim " << c.head_dim << " is not supported (use 64, 128 or 256)";
-  else if (c.warps != 4 && c.warps != 8)
+  else if (c.family == "sm90" && !check_sm90(c).empty())
+    e << check_sm90(c);
+  else if (c.family == "sm80" && c.warps != 4 && c.warps != 8)
     e << "warps must be 4 or 8, got " << c.warps;
-  else if (c.block_m <= 0 || c.block_m % (16 * c.warps) != 0 || c.block_m / c.warps > 32)
+  else if (c.family == "sm80" &&
+           (c.block_m <= 0 || c.block_m % (16 * c.warps) != 0 || c.block_m / c.warps > 32))
     e << "block_m " << c.block_m << " must give each of " << c.warps << " warps 16 or 32 rows";
-  else if (c.block_n < 16 || c.block_n > 128 || c.block_n % 16 != 0)
+  else if (c.family == "sm80" && (c.block_n < 16 || c.block_n > 128 || c.block_n % 16 != 0))
     e << "block_n " << c.block_n << " must be a multiple of 16 in [16, 128]";
   else if (c.stages < 2 || c.stages > 4)
     e << "stages must be 2 to 4, got " << c.stages;
-  else if ((c.block_n * c.head_dim / 8) % (c.warps * 32) != 0)
+  else if (c.family == "sm80" && (c.block_n * c.head_dim / 8) % (c.warps * 32) != 0)
     e << "a " << c.block_n << "-key tile does not split evenly over " << c.warps * 32 << " threads";
   else if (shared_memory_bytes(c) + kStaticSharedBytes > 227 * 1024)
     e << "tile " << c.block_m << "x" << c.block_n << " with " << c.stages << " stages needs "
       << shared_memory_bytes(c) << " bytes of shared memory (at most "
       << 227 * 1024 - kStaticSharedBytes << " beside the walk list)";
   return e.str();
+}
+
+std::string check_family_arch(const std::string& family, const std::string& arch) {
+  if (family != "sm90" || arch == "sm_90a") return {};
+  return "kernel family sm90 needs sm_90a (Hopper); the target is " + arch;
+}
+
+KernelConfig general_config(const KernelConfig& dense) {
+  KernelConfig g = dense.family == "sm90" ? default_config(dense.head_dim, dense.dtype) : dense;
+  g.general = true;
+  return g;
 }
 
 namespace {
@@ -92,11 +142,8 @@ std::string one_line(const std::string& s) {
   return r;
 }
 
-} // namespace
-
-std::string generate_cuda(const MaskProgram& program, const KernelConfig& c) {
-  assert(check_config(c).empty() && "generate_cuda: config must pass check_config");
-  std::ostringstream o;
+// The banner, the includes, the mask struct and the named constants: the same for every family.
+void emit_head(std::ostringstream& o, const MaskProgram& program, const KernelConfig& c) {
   o << "// Generated by attnjit generate_cuda v" << kGenerateCudaVersion << ". Do not edit.\n"
     << "//   mask:      " << one_line(program.source) << "\n"
     << "//   canonical: " << one_line(program.canonical) << "\n"
@@ -122,8 +169,39 @@ std::string generate_cuda(const MaskProgram& program, const KernelConfig& c) {
     << "using Shape = attnjit::" << c.family
     << "::FwdShape<kHeadDim, kBlockM, kBlockN, kWarps, kStages>;\n"
     << "static_assert(Shape::kSmemBytes == " << shared_memory_bytes(c)
-    << ", \"host and template disagree on shared memory\");\n\n"
-    << "// One block per SM is asked for: without it ptxas trades registers for occupancy the "
+    << ", \"host and template disagree on shared memory\");\n\n";
+}
+
+// The sm90 entry: the tensor maps come as a second __grid_constant__ argument (TMA reads them
+// from parameter space), and the tiles are aligned to 1024 bytes for the 128-byte swizzle.
+void emit_sm90_entry(std::ostringstream& o) {
+  o << "// One block per SM: 128 query rows over two consumer warpgroups, one producer warpgroup\n"
+    << "// loading Q, K and V by TMA (templates/fwd_sm90.cuh). Grid: query tiles x heads x batch "
+       "in "
+       "x\n"
+    << "// (generate_cuda.h: grid_dims); block: kWarps * 32 threads; dynamic shared memory:\n"
+    << "// Shape::kSmemBytes. `maps` holds the Q, K and V tensor maps (runtime/tma.h).\n"
+    << "extern \"C\" __global__ void __launch_bounds__(kWarps * 32, 1)\n"
+    << kKernelEntryName
+    << "(const __grid_constant__ attnjit::FwdParams p, const __grid_constant__ "
+       "attnjit::TmaMaps maps) {\n"
+    << "  extern __shared__ __align__(1024) char smem[];\n"
+    << "  attnjit::sm90::fwd<Mask, Elem, kHeadDim, kBlockM, kBlockN, kWarps, kStages>(p, maps, "
+       "smem);\n"
+    << "}\n";
+}
+
+} // namespace
+
+std::string generate_cuda(const MaskProgram& program, const KernelConfig& c) {
+  assert(check_config(c).empty() && "generate_cuda: config must pass check_config");
+  std::ostringstream o;
+  emit_head(o, program, c);
+  if (c.family == "sm90") {
+    emit_sm90_entry(o);
+    return o.str();
+  }
+  o << "// One block per SM is asked for: without it ptxas trades registers for occupancy the "
        "shared\n"
     << "// memory never allows, and the tiles spill (64 registers for a generated classifier).\n"
     << "// Grid: query tiles x heads x batch in x (generate_cuda.h: grid_dims); block: kWarps * "

@@ -11,7 +11,7 @@
 namespace attnjit {
 
 // Version of the generated source; part of the banner, so it reaches the module cache key.
-constexpr int kGenerateCudaVersion = 5;
+constexpr int kGenerateCudaVersion = 6;
 
 struct KernelConfig {
   int head_dim = 128;
@@ -20,6 +20,9 @@ struct KernelConfig {
   int block_n = 128;
   int warps = 8;
   int stages = 2;
+  // "sm80": mma.sync, cp.async (fwd_sm80.cuh), any sm_80+ device. "sm90": wgmma, TMA and a
+  // producer warpgroup beside two consumer warpgroups (fwd_sm90.cuh), sm_90a only, dense
+  // variant only.
   std::string family = "sm80";
   // The variant: false = dense batches only (no varlen arrays, no GQA packing, no split-KV),
   // the fast one compile() builds; true = every FwdParams feature plus the split-KV merge entry,
@@ -28,12 +31,25 @@ struct KernelConfig {
 };
 
 // The tile shape measured best on an H200 for this head dim among those with no register
-// spills (see the comment in generate_cuda.cpp for the numbers behind each choice).
-KernelConfig default_config(int head_dim, const std::string& dtype);
+// spills (see the comment in generate_cuda.cpp for the numbers behind each choice). For family
+// "sm90": 128 query rows over two consumer warpgroups, 12 warps, 128-key tiles (64 at head dim
+// 256, where shared memory allows no more), two stages.
+KernelConfig default_config(int head_dim, const std::string& dtype,
+                            const std::string& family = "sm80");
 
-// Why `config` cannot be instantiated (head dim, tile shape, warps, stages, shared memory over
-// the 227 KiB an sm_80+ block may have), or an empty string when it can.
+// Why `config` cannot be instantiated (family, head dim, tile shape, warps, stages, shared
+// memory over the 227 KiB an sm_80+ block may have), or an empty string when it can.
 std::string check_config(const KernelConfig& config);
+
+// Why a kernel of `family` cannot be compiled for the NVRTC target `arch` ("sm_80", "sm_90a"),
+// or "" when it can: sm90 kernels need the arch-specific sm_90a target (wgmma, setmaxnreg).
+std::string check_family_arch(const std::string& family, const std::string& arch);
+
+// The configuration of the general variant (varlen batches, GQA packing, split-KV) that serves
+// problems a dense kernel of `dense` cannot take. The general variant is always of the sm80
+// family: an sm80 kernel's own tiles with general = true; for an sm90 kernel, the sm80
+// default_config of its head dim and dtype. It runs on sm_90a as well.
+KernelConfig general_config(const KernelConfig& dense);
 
 // Dynamic shared memory the kernel needs at launch, in bytes. The launcher must raise the
 // function's limit to this (cuFuncSetAttribute) when it passes 48 KiB.
@@ -51,10 +67,11 @@ struct GridDims {
 };
 GridDims grid_dims(const KernelConfig& config, int batch, int heads, int seq_q);
 
-// The generated .cu. `config` must pass check_config.
+// The generated .cu. `config` must pass check_config (and is not general when of family sm90).
 std::string generate_cuda(const MaskProgram& program, const KernelConfig& config);
 
-// Name of the kernel entry in every generated source.
+// Name of the kernel entry in every generated source. sm80 kernels take (FwdParams); sm90
+// kernels take (FwdParams, TmaMaps), the tensor maps built by the runtime (runtime/tma.h).
 constexpr const char* kKernelEntryName = "attnjit_fwd";
 
 // The second entry of every generated source: merges split-KV shares (FwdParams::num_splits > 1)

@@ -18,25 +18,48 @@ constexpr int kBlockN[] = {32, 64, 128};
 constexpr int kWarps[] = {4, 8};
 constexpr int kStages[] = {2, 3, 4};
 
+// The axes of the sm90 template (fwd_sm90.cuh): 128 rows (two consumer warpgroups of 64) and
+// 12 warps are fixed; the key tile and the depth of the TMA pipeline vary.
+constexpr int kSm90BlockN[] = {64, 128, 192};
+
+// Registers an sm90 consumer thread keeps besides its accumulators: the row max and sum, the
+// barrier phases, loop state and the wgmma descriptors.
+constexpr int kSm90RegisterOverhead = 40;
+
+KernelConfig make_config(const std::string& family, int head_dim, const std::string& dtype, int m,
+                         int n, int w, int s) {
+  KernelConfig c;
+  c.family = family;
+  c.head_dim = head_dim;
+  c.dtype = dtype;
+  c.block_m = m, c.block_n = n, c.warps = w, c.stages = s;
+  return c;
+}
+
 } // namespace
 
-std::vector<std::string> tune_families() {
+std::vector<std::string> tune_families(const std::string& arch) {
+  if (arch == "sm_90a") return {"sm80", "sm90"};
   return {"sm80"};
 }
 
 std::vector<KernelConfig> tune_space(const std::string& family, int head_dim,
                                      const std::string& dtype) {
   std::vector<KernelConfig> out;
+  if (family == "sm90") {
+    for (int n : kSm90BlockN)
+      for (int s : kStages) {
+        KernelConfig c = make_config(family, head_dim, dtype, 128, n, 12, s);
+        if (check_config(c).empty()) out.push_back(c);
+      }
+    return out;
+  }
   if (family != "sm80") return out;
   for (int m : kBlockM)
     for (int n : kBlockN)
       for (int w : kWarps)
         for (int s : kStages) {
-          KernelConfig c;
-          c.family = family;
-          c.head_dim = head_dim;
-          c.dtype = dtype;
-          c.block_m = m, c.block_n = n, c.warps = w, c.stages = s;
+          KernelConfig c = make_config(family, head_dim, dtype, m, n, w, s);
           if (check_config(c).empty()) out.push_back(c);
         }
   return out;
@@ -51,7 +74,14 @@ std::vector<KernelConfig> tune_space(const std::string& family, int head_dim,
 // ptxas needs a few more, and a config a few registers over spills a little and may still win
 // (128x64 with 4 warps at head dim 128 does), so only configurations whose estimate is already over
 // the budget, which would spill heavily, are pruned; the rest are measured.
+//
+// sm90: a consumer warpgroup of 128 threads owns 64 rows; a wgmma accumulator of 64 rows x N
+// holds N/2 fp32 values per thread. So per consumer thread: O (64 x head dim) head_dim/2, S
+// (64 x block_n) block_n/2, P as 16-bit pairs block_n/4 (held beside S while the second GEMM of
+// the previous tile overlaps the softmax), plus kSm90RegisterOverhead.
 int estimate_registers(const KernelConfig& c) {
+  if (c.family == "sm90")
+    return c.head_dim / 2 + c.block_n / 2 + c.block_n / 4 + kSm90RegisterOverhead;
   const int rows = c.block_m / c.warps;
   const int o = rows / 16 * c.head_dim / 8 * 4;
   const int s = rows / 16 * c.block_n / 8 * 4;
@@ -65,6 +95,15 @@ std::string prune_reason(const KernelConfig& c, const DeviceLimits& limits) {
     return fmt::format("needs {} bytes of shared memory; the device allows {}", smem,
                        limits.max_smem_optin);
   const int regs = estimate_registers(c);
+  if (c.family == "sm90") {
+    // The block's register file is split by setmaxnreg, not by the launch: the consumers'
+    // ceiling is what matters.
+    if (regs > kSm90ConsumerRegisters)
+      return fmt::format(
+          "needs about {} registers per consumer thread; setmaxnreg gives at most {}", regs,
+          kSm90ConsumerRegisters);
+    return {};
+  }
   if (regs > limits.regs_per_thread)
     return fmt::format("needs about {} registers per thread; at most {}", regs,
                        limits.regs_per_thread);
@@ -87,8 +126,10 @@ TuneSpace prune_tune_space(const std::vector<KernelConfig>& space, const DeviceL
   return out;
 }
 
-std::string config_name(int block_m, int block_n, int warps, int stages) {
-  return fmt::format("{}x{}x{}w{}s", block_m, block_n, warps, stages);
+std::string config_name(int block_m, int block_n, int warps, int stages,
+                        const std::string& family) {
+  const std::string name = fmt::format("{}x{}x{}w{}s", block_m, block_n, warps, stages);
+  return family.empty() || family == "sm80" ? name : family + ":" + name;
 }
 
 } // namespace attnjit

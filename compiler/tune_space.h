@@ -18,8 +18,9 @@ struct DeviceLimits {
   int regs_per_thread = 255;       // the ISA's ceiling per thread
 };
 
-// The kernel families that have a search space ("sm80"). A later family adds its own list.
-std::vector<std::string> tune_families();
+// The kernel families worth searching for the NVRTC target `arch`: "sm80" everywhere, and
+// "sm90" beside it on "sm_90a" (the only target its wgmma and TMA code compiles for).
+std::vector<std::string> tune_families(const std::string& arch);
 
 // Every configuration of `family` the template accepts (check_config passes) for this head dim
 // and dtype, in a fixed order. Empty for an unknown family.
@@ -27,8 +28,13 @@ std::vector<KernelConfig> tune_space(const std::string& family, int head_dim,
                                      const std::string& dtype);
 
 // 32-bit registers one thread of the kernel needs, estimated from what must stay live across the
-// key loop (see tune_space.cpp for the terms and why the estimate leaves mild spills in).
+// key loop (see tune_space.cpp for the terms and why the estimate leaves mild spills in). For
+// sm90, the registers of one consumer thread (the producer gives its registers back).
 int estimate_registers(const KernelConfig& config);
+
+// Registers an sm90 consumer thread may hold: what setmaxnreg raises it to, once the producer
+// warpgroup has dropped to its minimum.
+constexpr int kSm90ConsumerRegisters = 240;
 
 // Why `config` is not worth compiling on a device with `limits`, or "" when it is.
 std::string prune_reason(const KernelConfig& config, const DeviceLimits& limits);
@@ -45,8 +51,9 @@ struct TuneSpace {
 };
 TuneSpace prune_tune_space(const std::vector<KernelConfig>& space, const DeviceLimits& limits);
 
-// "128x64x4w3s": block_m x block_n, warps, stages; the family is left out while sm80 is the only
-// one with a search space.
-std::string config_name(int block_m, int block_n, int warps, int stages);
+// "128x64x4w3s": block_m x block_n, warps, stages, for the sm80 family (whose names predate the
+// others); "sm90:128x128x12w2s" for any other family.
+std::string config_name(int block_m, int block_n, int warps, int stages,
+                        const std::string& family = "sm80");
 
 } // namespace attnjit

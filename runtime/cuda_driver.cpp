@@ -62,6 +62,10 @@ Result<const CudaDriver*> load_driver() {
   resolve(lib, "cuEventElapsedTime", d.cuEventElapsedTime, missing);
   if (!missing.empty())
     return Error{fmt::format("no GPU: libcuda.so.1 lacks {} (driver too old?)", missing)};
+  // Optional: a driver without it still runs every kernel but those of the sm90 family, which
+  // report it at run (runtime/tma.h).
+  d.cuTensorMapEncodeTiled =
+      reinterpret_cast<decltype(d.cuTensorMapEncodeTiled)>(dlsym(lib, "cuTensorMapEncodeTiled"));
 
   CUresult r = d.cuInit(0);
   if (r != kCudaSuccess)

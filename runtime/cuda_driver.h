@@ -35,6 +35,18 @@ constexpr int kAttrL2CacheSize = 38;
 // Function attribute CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES.
 constexpr int kFuncAttrMaxDynamicSharedBytes = 8;
 
+// Tensor map encoding (cuTensorMapEncodeTiled; the CUtensorMap* enums of cuda.h).
+struct alignas(64) CUtensorMap {
+  uint64_t opaque[16];
+};
+constexpr int kTensorMapFloat16 = 6;         // CU_TENSOR_MAP_DATA_TYPE_FLOAT16
+constexpr int kTensorMapBfloat16 = 9;        // CU_TENSOR_MAP_DATA_TYPE_BFLOAT16
+constexpr int kTensorMapInterleaveNone = 0;  // CU_TENSOR_MAP_INTERLEAVE_NONE
+constexpr int kTensorMapSwizzle128B = 3;     // CU_TENSOR_MAP_SWIZZLE_128B
+constexpr int kTensorMapL2Promotion128B = 2; // CU_TENSOR_MAP_L2_PROMOTION_L2_128B
+constexpr int kTensorMapL2Promotion256B = 3; // CU_TENSOR_MAP_L2_PROMOTION_L2_256B
+constexpr int kTensorMapOobFillNone = 0;     // CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE: zeros
+
 struct CudaDriver {
   CUresult (*cuInit)(unsigned flags);
   CUresult (*cuDriverGetVersion)(int* version);
@@ -72,6 +84,12 @@ struct CudaDriver {
   CUresult (*cuEventRecord)(CUevent event, CUstream stream);
   CUresult (*cuEventSynchronize)(CUevent event);
   CUresult (*cuEventElapsedTime)(float* ms, CUevent start, CUevent end);
+  // Optional (CUDA 12.0+ drivers): null when the driver lacks it; only sm90 kernels need it.
+  CUresult (*cuTensorMapEncodeTiled)(CUtensorMap* map, int data_type, unsigned rank,
+                                     void* global_address, const uint64_t* global_dim,
+                                     const uint64_t* global_strides, const uint32_t* box_dim,
+                                     const uint32_t* element_strides, int interleave, int swizzle,
+                                     int l2_promotion, int oob_fill);
 
   int version = 0; // cuDriverGetVersion, e.g. 13000
 };

@@ -22,13 +22,13 @@ Result<KernelConfig> choose_config(const CompileOptions& o) {
   if (o.dtype != DType::bf16 && o.dtype != DType::fp16)
     return Error{
         fmt::format("dtype {} is not supported on the GPU (bf16 or fp16)", dtype_name(o.dtype))};
-  KernelConfig c = default_config(o.head_dim, dtype_name(o.dtype));
-  // Zeros in TileConfig mean "keep the default".
+  // Zeros in TileConfig mean "keep the default" (of the family asked for).
+  KernelConfig c = default_config(o.head_dim, dtype_name(o.dtype),
+                                  o.tiles.family.empty() ? "sm80" : o.tiles.family);
   if (o.tiles.block_m) c.block_m = o.tiles.block_m;
   if (o.tiles.block_n) c.block_n = o.tiles.block_n;
   if (o.tiles.warps) c.warps = o.tiles.warps;
   if (o.tiles.stages) c.stages = o.tiles.stages;
-  if (!o.tiles.family.empty()) c.family = o.tiles.family;
   if (std::string why = check_config(c); !why.empty())
     return Error{fmt::format("tile config m{} n{} w{} s{} {}: {}", c.block_m, c.block_n, c.warps,
                              c.stages, c.family, why)};
@@ -92,6 +92,7 @@ Result<Kernel> compile_gpu(const MaskProgram& program, const CompileOptions& opt
   if (!config) return config.error();
   auto arch = resolve_arch(options);
   if (!arch) return arch.error();
+  if (std::string why = check_family_arch(config->family, *arch); !why.empty()) return Error{why};
   const auto& nv = nvrtc_info();
   if (!nv) return nv.error();
 
@@ -104,15 +105,15 @@ Result<Kernel> compile_gpu(const MaskProgram& program, const CompileOptions& opt
   auto found = find_module(cache, program, c, *arch);
   if (!found) return found.error();
   // The general variant (varlen, GQA packing, split-KV) is built by the first run that needs it,
-  // through the same caches; most programs never do, and it costs nothing until then.
-  KernelConfig general_config = c;
-  general_config.general = true;
-  GeneralLoader general = [program, general_config, arch = *arch, cache = &cache,
+  // through the same caches; most programs never do, and it costs nothing until then. It is
+  // always of the sm80 family: an sm90 kernel's is the sm80 default for its head dim and dtype,
+  // compiled for the same arch (sm_90a).
+  const KernelConfig gc = general_config(c);
+  GeneralLoader general = [program, gc, arch = *arch, cache = &cache,
                            device = options.device]() -> Result<std::shared_ptr<const GpuModule>> {
-    auto hit = find_module(*cache, program, general_config, arch);
+    auto hit = find_module(*cache, program, gc, arch);
     if (!hit) return hit.error();
-    if (auto r = load_on_device(*hit->entry->module, device, shared_memory_bytes(general_config));
-        !r)
+    if (auto r = load_on_device(*hit->entry->module, device, shared_memory_bytes(gc)); !r)
       return r.error();
     return std::shared_ptr<const GpuModule>(hit->entry->module);
   };
@@ -137,9 +138,9 @@ Result<Kernel> compile_gpu(const MaskProgram& program, const CompileOptions& opt
   info.compile_ms = found->ms;
   info.cache_key = found->entry->key;
   info.cache_path = found->entry->path;
-  LaunchShape shape{c.block_m, c.block_n, threads_per_block(c), smem};
-  return Kernel(std::make_shared<GpuKernel>(program, std::move(info), found->entry->module, shape,
-                                            options.device, std::move(general)));
+  return Kernel(std::make_shared<GpuKernel>(program, std::move(info), found->entry->module,
+                                            launch_shape(c), options.device, std::move(general),
+                                            launch_shape(gc)));
 }
 
 } // namespace attnjit

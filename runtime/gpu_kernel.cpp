@@ -5,6 +5,7 @@
 #include "compiler/key_ranges.h"
 #include "runtime/check_problem.h"
 #include "runtime/tile_order.h"
+#include "runtime/tma.h"
 #include "runtime/varlen.h"
 
 #include <fmt/format.h>
@@ -23,14 +24,33 @@ constexpr size_t kMaxCachedOrders = 256;
 
 constexpr double kLog2e = 1.4426950408889634;
 
+int tiles_of(int64_t rows, int block_m) {
+  return int((rows + block_m - 1) / block_m);
+}
+
 } // namespace
 
+LaunchShape launch_shape(const KernelConfig& c) {
+  return {c.block_m, c.block_n, threads_per_block(c), shared_memory_bytes(c), c.family};
+}
+
+bool needs_general_variant(const FwdParams& fp) {
+  return fp.num_splits > 1 || fp.q_pack > 1 || fp.cu_seqlens_q || fp.cu_seqlens_k || fp.seqused_k;
+}
+
 GpuKernel::GpuKernel(MaskProgram program, KernelInfo info, std::shared_ptr<const GpuModule> module,
-                     LaunchShape shape, int device, GeneralLoader general)
+                     LaunchShape shape, int device, GeneralLoader general,
+                     LaunchShape general_shape)
     : program_(std::move(program)), info_(std::move(info)), module_(std::move(module)),
-      general_loader_(std::move(general)), shape_(shape), device_(device) {
+      general_loader_(std::move(general)), shape_(shape),
+      general_shape_(general_shape.block_m > 0 ? general_shape : shape), device_(device) {
   assert(shape_.block_m > 0 && shape_.block_n > 0 && shape_.threads > 0 &&
          "launch shape must be filled in");
+  assert(general_shape_.family == "sm80" && "the general variant is of the sm80 family");
+}
+
+const LaunchShape& GpuKernel::shape_for(const FwdParams& fp) const {
+  return needs_general_variant(fp) ? general_shape_ : shape_;
 }
 
 GpuKernel::~GpuKernel() {
@@ -83,8 +103,8 @@ Result<FwdParams> GpuKernel::make_params(const Problem& p) const {
   fp.kv_group = p.heads / p.kv_heads;
   fp.seq_q = p.seq_q;
   fp.seq_k = p.seq_k;
-  fp.q_pack = gqa_pack(p.pack_gqa, fp.kv_group, ext->max_seq_q, shape_.block_m);
-  fp.num_q_tiles = int((int64_t(ext->max_seq_q) * fp.q_pack + shape_.block_m - 1) / shape_.block_m);
+  // Packing runs on the general variant: its tile height decides whether a head fills a tile.
+  fp.q_pack = gqa_pack(p.pack_gqa, fp.kv_group, ext->max_seq_q, general_shape_.block_m);
   fp.q_offset = p.seq_k - p.seq_q;
   const double scale = p.scale != 0 ? double(p.scale) : 1.0 / std::sqrt(double(info_.head_dim));
   fp.scale = float(scale);
@@ -95,23 +115,24 @@ Result<FwdParams> GpuKernel::make_params(const Problem& p) const {
   fp.cu_seqlens_k = p.cu_seqlens_k;
   fp.seqused_k = p.seqused_k;
   fp.max_seq_q = ext->max_seq_q;
+  fp.num_q_tiles = tiles_of(int64_t(ext->max_seq_q) * fp.q_pack, shape_for(fp).block_m);
   assert(values->size() <= size_t(kMaxMaskParams) && "compile() rejects masks with more params");
   for (size_t i = 0; i < values->size(); ++i) fp.mask_params[i] = (*values)[i];
   return fp;
 }
 
 Result<const int32_t*> GpuKernel::tile_order(const CudaDriver& d, CUcontext ctx, const Problem& p,
-                                             const FwdParams& fp) const {
+                                             const FwdParams& fp, const LaunchShape& shape) const {
   if (fp.num_q_tiles <= 1) return static_cast<const int32_t*>(nullptr);
   std::vector<int64_t> values(fp.mask_params, fp.mask_params + program_.params.size());
-  OrderKey key{ctx, p.seq_q, p.seq_k, values};
+  OrderKey key{ctx, p.seq_q, p.seq_k, shape.block_m, shape.block_n, values};
   std::lock_guard lock(orders_mu_);
   if (auto it = orders_.find(key); it != orders_.end())
     return reinterpret_cast<const int32_t*>(it->second.buffer);
   if (orders_.size() >= kMaxCachedOrders) return static_cast<const int32_t*>(nullptr);
 
   KeyRanges ranges(program_, values);
-  auto costs = query_tile_costs(ranges, {p.seq_q, p.seq_k, shape_.block_m, shape_.block_n});
+  auto costs = query_tile_costs(ranges, {p.seq_q, p.seq_k, shape.block_m, shape.block_n});
   auto order = heaviest_first_order(costs);
   Order entry;
   if (!order.empty()) {
@@ -141,9 +162,25 @@ Result<void> GpuKernel::run(const Problem& p) const {
   const CudaDriver& d = **drv;
   ScopedContext scope;
   if (auto r = scope.enter(d, device_); !r) return r;
+  if (int sms = sm_count_.load(); sms == 0) {
+    auto props = device_props(device_);
+    if (!props) return props.error();
+    sm_count_.store(props->sm_count);
+  }
+  // The longest key sequence (varlen_extent's rule): it bounds the walk a share can take.
+  const int max_seq_k =
+      fp->cu_seqlens_k || (fp->seqused_k && p.max_seq_k > 0) ? p.max_seq_k : fp->seq_k;
+  // Split-KV runs on the general variant, and is planned in its tiles (split_kv.h).
+  fp->num_splits =
+      planned_kv_splits(info_, p.batch, p.heads / fp->q_pack, fp->max_seq_q * fp->q_pack, max_seq_k,
+                        p.kv_splits, sm_count_.load());
+  // The dense-batch variant takes only dense problems (fwd_sm80.cuh, General); anything else
+  // runs on the general one, in the general variant's tiles.
+  const LaunchShape& shape = shape_for(*fp);
+  fp->num_q_tiles = tiles_of(int64_t(fp->max_seq_q) * fp->q_pack, shape.block_m);
   // A varlen batch's tiles differ per sequence: the kernel's own order (last tile first).
   if (!fp->cu_seqlens_q && !fp->seqused_k && fp->q_pack == 1) {
-    auto order = tile_order(d, scope.context(), p, *fp);
+    auto order = tile_order(d, scope.context(), p, *fp, shape);
     if (!order) return order.error();
     fp->tile_order = *order;
   }
@@ -155,35 +192,44 @@ Result<void> GpuKernel::run(const Problem& p) const {
     return Error{fmt::format("the problem needs {} blocks ({} query tiles x {} heads x {} batch); "
                              "a launch takes at most 2^31 - 1",
                              blocks, fp->num_q_tiles, p.heads, p.batch)};
-  if (int sms = sm_count_.load(); sms == 0) {
-    auto props = device_props(device_);
-    if (!props) return props.error();
-    sm_count_.store(props->sm_count);
-  }
-  // The longest key sequence (varlen_extent's rule): it bounds the walk a share can take.
-  const int max_seq_k =
-      fp->cu_seqlens_k || (fp->seqused_k && p.max_seq_k > 0) ? p.max_seq_k : fp->seq_k;
-  fp->num_splits =
-      planned_kv_splits(info_, p.batch, p.heads / fp->q_pack, fp->max_seq_q * fp->q_pack, max_seq_k,
-                        p.kv_splits, sm_count_.load());
-  // The dense-batch variant takes only dense problems (fwd_sm80.cuh, General); anything else
-  // runs on the general one.
   const GpuModule* module = module_.get();
-  if (fp->num_splits > 1 || fp->q_pack > 1 || fp->cu_seqlens_q || fp->cu_seqlens_k ||
-      fp->seqused_k) {
+  if (needs_general_variant(*fp)) {
     auto g = general_module();
     if (!g) return g.error();
     module = *g;
   }
-  auto fn = module->function(d, scope.context(), shape_.smem_bytes);
+  auto fn = module->function(d, scope.context(), shape.smem_bytes);
   if (!fn) return fn.error();
-  if (fp->num_splits > 1) return launch_split(d, scope.context(), *module, *fn, p, *fp, blocks);
+  if (fp->num_splits > 1)
+    return launch_split(d, scope.context(), *module, *fn, shape, p, *fp, blocks);
+  if (shape.family == "sm90") return launch_sm90(d, *fn, p, *fp, blocks);
   void* args[] = {&fp.value()};
   CUresult r =
-      d.cuLaunchKernel(*fn, unsigned(blocks), 1, 1, unsigned(shape_.threads), 1, 1,
-                       unsigned(shape_.smem_bytes), static_cast<CUstream>(p.stream), args, nullptr);
+      d.cuLaunchKernel(*fn, unsigned(blocks), 1, 1, unsigned(shape.threads), 1, 1,
+                       unsigned(shape.smem_bytes), static_cast<CUstream>(p.stream), args, nullptr);
   return cuda_check(d, r,
                     fmt::format("launching {} (grid {}, {} threads, {} bytes shared)",
+                                info_.canonical, blocks, shape.threads, shape.smem_bytes));
+}
+
+Result<void> GpuKernel::launch_sm90(const CudaDriver& d, CUfunction fn, const Problem& p,
+                                    FwdParams& fp, long long blocks) const {
+  KernelConfig c;
+  c.family = shape_.family;
+  c.head_dim = info_.head_dim;
+  c.dtype = dtype_name(info_.dtype);
+  c.block_m = shape_.block_m;
+  c.block_n = shape_.block_n;
+  auto args = tma_maps_args(p, c);
+  if (!args) return args.error();
+  auto maps = encode_tma_maps(d, *args);
+  if (!maps) return maps.error();
+  void* params[] = {&fp, &maps.value()};
+  CUresult r = d.cuLaunchKernel(fn, unsigned(blocks), 1, 1, unsigned(shape_.threads), 1, 1,
+                                unsigned(shape_.smem_bytes), static_cast<CUstream>(p.stream),
+                                params, nullptr);
+  return cuda_check(d, r,
+                    fmt::format("launching {} (sm90, grid {}, {} threads, {} bytes shared)",
                                 info_.canonical, blocks, shape_.threads, shape_.smem_bytes));
 }
 
@@ -202,8 +248,8 @@ Result<const GpuModule*> GpuKernel::general_module() const {
 }
 
 Result<void> GpuKernel::launch_split(const CudaDriver& d, CUcontext ctx, const GpuModule& module,
-                                     CUfunction fn, const Problem& p, FwdParams& fp,
-                                     long long blocks) const {
+                                     CUfunction fn, const LaunchShape& shape, const Problem& p,
+                                     FwdParams& fp, long long blocks) const {
   const long long split_blocks = blocks * fp.num_splits;
   if (split_blocks >= (1ll << 31))
     return Error{fmt::format("{} split-KV shares of {} blocks pass the 2^31 - 1 blocks of a launch",
@@ -219,8 +265,8 @@ Result<void> GpuKernel::launch_split(const CudaDriver& d, CUcontext ctx, const G
   if (!merge) return merge.error();
   void* args[] = {&fp};
   const auto stream = static_cast<CUstream>(p.stream);
-  CUresult r = d.cuLaunchKernel(fn, unsigned(split_blocks), 1, 1, unsigned(shape_.threads), 1, 1,
-                                unsigned(shape_.smem_bytes), stream, args, nullptr);
+  CUresult r = d.cuLaunchKernel(fn, unsigned(split_blocks), 1, 1, unsigned(shape.threads), 1, 1,
+                                unsigned(shape.smem_bytes), stream, args, nullptr);
   if (auto c = cuda_check(d, r,
                           fmt::format("launching {} with {} split-KV shares (grid {})",
                                       info_.canonical, fp.num_splits, split_blocks));

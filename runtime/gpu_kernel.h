@@ -3,6 +3,7 @@
 // first and launches on the caller's stream.
 #pragma once
 
+#include "compiler/generate_cuda.h"
 #include "runtime/backend.h"
 #include "runtime/cuda_driver.h"
 #include "runtime/gpu_module.h"
@@ -14,10 +15,14 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <tuple>
 #include <vector>
 
 namespace attnjit {
+
+// Whether `fp` needs the general variant: varlen arrays, GQA packing or split-KV shares.
+bool needs_general_variant(const FwdParams& fp);
 
 // What a launch needs from the kernel's tile configuration.
 struct LaunchShape {
@@ -25,37 +30,59 @@ struct LaunchShape {
   int block_n = 0;
   int threads = 0;    // per block
   int smem_bytes = 0; // dynamic shared memory per block
+  // "sm80": the kernel takes (FwdParams); "sm90": (FwdParams, TmaMaps), the maps encoded per run.
+  std::string family = "sm80";
 };
 
+// The launch shape of a kernel of `config` (generate_cuda.h: threads_per_block,
+// shared_memory_bytes).
+LaunchShape launch_shape(const KernelConfig& config);
+
 // Builds (or finds in the caches) the kernel's general variant: varlen batches, GQA packing and
-// split-KV, with the merge entry. `module` of a GpuKernel is the dense-batch variant.
+// split-KV, with the merge entry. `module` of a GpuKernel is the dense-batch variant. The general
+// variant is always of the sm80 family (generate_cuda.h: general_config): for an sm80 kernel it
+// has the kernel's own tiles, for an sm90 kernel the sm80 default tiles of its head dim and dtype,
+// and so a launch shape of its own.
 using GeneralLoader = std::function<Result<std::shared_ptr<const GpuModule>>()>;
 
 class GpuKernel final : public KernelImpl {
 public:
   // `general` may be null: then problems that need the general variant are refused with an
-  // error naming the feature (tests of the host side).
+  // error naming the feature (tests of the host side). `general_shape` is the general variant's
+  // launch shape; left empty (block_m 0) it is `shape`, as for an sm80 kernel.
   GpuKernel(MaskProgram program, KernelInfo info, std::shared_ptr<const GpuModule> module,
-            LaunchShape shape, int device, GeneralLoader general = nullptr);
+            LaunchShape shape, int device, GeneralLoader general = nullptr,
+            LaunchShape general_shape = {});
   ~GpuKernel() override;
 
   const KernelInfo& info() const override { return info_; }
   Result<void> run(const Problem& p) const override;
 
   // The arguments `run` would pass for `p` (after the same checks), without touching the GPU:
-  // lets tests check the host side on machines with no GPU. tile_order is left null.
+  // lets tests check the host side on machines with no GPU. tile_order is left null and
+  // num_splits 1 (run() plans the split with the device's SM count); num_q_tiles is counted in
+  // the tiles of the variant that takes the problem (shape_for).
   Result<FwdParams> make_params(const Problem& p) const;
+
+  // The launch shape of the variant that runs `fp`: the general one's when the problem needs it
+  // (needs_general_variant), else the dense kernel's.
+  const LaunchShape& shape_for(const FwdParams& fp) const;
 
 private:
   // Device copy of the heaviest-first order for (context, shape, values), uploaded once; null
   // when the kernel's own order is already heaviest first.
   Result<const int32_t*> tile_order(const CudaDriver& d, CUcontext ctx, const Problem& p,
-                                    const FwdParams& fp) const;
+                                    const FwdParams& fp, const LaunchShape& shape) const;
 
   // Launches the split-KV shares (`fn` of the general `module`) and their merge
   // (fp->num_splits > 1).
   Result<void> launch_split(const CudaDriver& d, CUcontext ctx, const GpuModule& module,
-                            CUfunction fn, const Problem& p, FwdParams& fp, long long blocks) const;
+                            CUfunction fn, const LaunchShape& shape, const Problem& p,
+                            FwdParams& fp, long long blocks) const;
+
+  // Launches the dense sm90 kernel with its tensor maps.
+  Result<void> launch_sm90(const CudaDriver& d, CUfunction fn, const Problem& p, FwdParams& fp,
+                           long long blocks) const;
 
   // The general variant, built on first need and kept (null until then).
   Result<const GpuModule*> general_module() const;
@@ -67,9 +94,11 @@ private:
   mutable std::mutex general_mu_;
   mutable std::shared_ptr<const GpuModule> general_;
   LaunchShape shape_;
+  LaunchShape general_shape_;
   int device_;
 
-  using OrderKey = std::tuple<CUcontext, int, int, std::vector<int64_t>>;
+  // (context, seq_q, seq_k, block_m, block_n, parameter values)
+  using OrderKey = std::tuple<CUcontext, int, int, int, int, std::vector<int64_t>>;
   struct Order {
     CUdeviceptr buffer = 0; // 0 = the kernel's own order
   };

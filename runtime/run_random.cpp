@@ -307,7 +307,8 @@ int splits_used(const KernelInfo& info, const RandomRunOptions& opt, int batch, 
   if (info.backend != BackendKind::Gpu) return 1;
   Result<DeviceProps> props = device_props(0);
   if (!props) return 1;
-  const int pack = gqa_pack(opt.pack_gqa, opt.heads / opt.kv_heads, max_seq_q, info.tiles.block_m);
+  const int pack = gqa_pack(opt.pack_gqa, opt.heads / opt.kv_heads, max_seq_q,
+                            general_variant_tiles(info).block_m);
   return planned_kv_splits(info, batch, opt.heads / pack, max_seq_q * pack, max_seq_k,
                            opt.kv_splits, props->sm_count);
 }

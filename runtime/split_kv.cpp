@@ -1,6 +1,7 @@
 #include "runtime/split_kv.h"
 
 #include "attnjit/attnjit.hpp"
+#include "compiler/generate_cuda.h"
 
 #include <fmt/format.h>
 
@@ -51,9 +52,15 @@ int gqa_pack(int mode, int kv_group, int max_seq_q, int block_m) {
   return 1;
 }
 
+TileConfig general_variant_tiles(const KernelInfo& info) {
+  if (info.tiles.family != "sm90") return info.tiles;
+  KernelConfig g = general_config(default_config(info.head_dim, dtype_name(info.dtype), "sm90"));
+  return {g.block_m, g.block_n, g.warps, g.stages, g.family};
+}
+
 int planned_kv_splits(const KernelInfo& info, int batch, int heads, int max_seq_q, int max_seq_k,
                       int forced, int sm_count) {
-  const TileConfig& t = info.tiles;
+  const TileConfig t = general_variant_tiles(info);
   if (t.block_m <= 0 || t.block_n <= 0) return 1;
   const int smem = (t.block_m + 2 * t.stages * t.block_n) * info.head_dim * 2 + kStaticSmem;
   SplitChoice c;

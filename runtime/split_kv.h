@@ -37,9 +37,16 @@ int choose_kv_splits(const SplitChoice& c);
 int gqa_pack(int mode, int kv_group, int max_seq_q, int block_m);
 
 struct KernelInfo;
+struct TileConfig;
+
+// The tiles of the general variant that serves a GPU kernel's varlen, GQA-packed and split-KV
+// problems (generate_cuda.h: general_config): the kernel's own for the sm80 family, the sm80
+// default of the head dim and dtype for an sm90 kernel.
+TileConfig general_variant_tiles(const KernelInfo& info);
 
 // The share count a GPU kernel picks for a problem with these sizes (max_seq_k: the longest key
-// sequence); `attnjit run` reports it. sm_count: the device's SMs.
+// sequence); `attnjit run` reports it. sm_count: the device's SMs. Planned in the tiles of the
+// general variant (general_variant_tiles), which runs the shares.
 // With GQA packing pass heads / pack and max_seq_q * pack.
 int planned_kv_splits(const KernelInfo& info, int batch, int heads, int max_seq_q, int max_seq_k,
                       int forced, int sm_count);

@@ -38,8 +38,11 @@ TileConfig tiles_of(const KernelConfig& c) {
   return {c.block_m, c.block_n, c.warps, c.stages, c.family};
 }
 
-// A TileConfig with zeros filled in from `base`.
+// A TileConfig with zeros filled in from `base`, or from its family's default when it names
+// another family than base's.
 KernelConfig complete(const TileConfig& t, KernelConfig base) {
+  if (!t.family.empty() && t.family != base.family)
+    base = default_config(base.head_dim, base.dtype, t.family);
   if (t.block_m) base.block_m = t.block_m;
   if (t.block_n) base.block_n = t.block_n;
   if (t.warps) base.warps = t.warps;
@@ -144,7 +147,8 @@ void choose_candidates(const TuneOptions& t, const KernelConfig& def, const Devi
     DeviceLimits limits;
     if (props.max_smem_optin > 0) limits.max_smem_optin = props.max_smem_optin;
     if (props.regs_per_block > 0) limits.regs_per_block = props.regs_per_block;
-    for (const std::string& family : tune_families()) {
+    // On sm_90a the sm90 family's space is searched beside sm80's.
+    for (const std::string& family : tune_families(props.arch)) {
       TuneSpace space = prune_tune_space(tune_space(family, def.head_dim, def.dtype), limits);
       out.insert(out.end(), space.survivors.begin(), space.survivors.end());
       for (const PrunedConfig& p : space.pruned)
@@ -356,7 +360,7 @@ Result<TuneReport> tune_impl(std::string_view mask, const CompileOptions& option
     const TuneCandidate& first = report.candidates.front();
     return Error{fmt::format("tuning failed: none of the {} candidates ran; {}: {}", configs.size(),
                              config_name(first.tiles.block_m, first.tiles.block_n,
-                                         first.tiles.warps, first.tiles.stages),
+                                         first.tiles.warps, first.tiles.stages, first.tiles.family),
                              first.error)};
   }
   report.best = best.tiles;

@@ -20,6 +20,7 @@ struct KernelFlags {
   std::string mask;
   ProblemFlags problem;
   int block_m = 0, block_n = 0, warps = 0, stages = 0;
+  std::string family;
   uint64_t seed = 0;
   bool check = false;
   std::string save;
@@ -33,6 +34,8 @@ void add_tile_flags(CLI::App* cmd, KernelFlags& f) {
   cmd->add_option("--block-n", f.block_n, "key tile (GPU)");
   cmd->add_option("--warps", f.warps, "warps per block (GPU)");
   cmd->add_option("--stages", f.stages, "pipeline stages (GPU)");
+  cmd->add_option("--family", f.family,
+                  "kernel family (GPU): sm80 (mma.sync, any sm_80+) or sm90 (wgmma + TMA, sm_90a)");
 }
 
 CompileOptions options_of(const KernelFlags& f) {
@@ -41,6 +44,7 @@ CompileOptions options_of(const KernelFlags& f) {
   o.tiles.block_n = f.block_n;
   o.tiles.warps = f.warps;
   o.tiles.stages = f.stages;
+  o.tiles.family = f.family;
   return o;
 }
 
@@ -48,12 +52,16 @@ int emit(const KernelFlags& f) {
   Result<MaskProgram> m = build_mask_program(f.mask);
   if (!m) return fail(m.error().message);
   if (f.problem.dtype == "fp32") return fail("error: GPU kernels take bf16 or fp16, not fp32");
-  KernelConfig c = default_config(f.problem.head_dim, f.problem.dtype);
+  KernelConfig c =
+      default_config(f.problem.head_dim, f.problem.dtype, f.family.empty() ? "sm80" : f.family);
   if (f.block_m) c.block_m = f.block_m;
   if (f.block_n) c.block_n = f.block_n;
   if (f.warps) c.warps = f.warps;
   if (f.stages) c.stages = f.stages;
   if (std::string why = check_config(c); !why.empty()) return fail("error: " + why);
+  if (!f.problem.arch.empty())
+    if (std::string why = check_family_arch(c.family, f.problem.arch); !why.empty())
+      return fail("error: " + why);
   std::fputs(generate_cuda(*m, c).c_str(), stdout);
   return 0;
 }

@@ -2,6 +2,8 @@
 // keeps the fastest in the tuning database and prints the table of candidates.
 #include "tools/cli.h"
 
+#include "compiler/tune_space.h"
+
 #include <nlohmann/json.hpp>
 
 #include <unistd.h>
@@ -155,8 +157,7 @@ Problem problem_shape_of(const ProblemFlags& f,
 }
 
 std::string tiles_name(const TileConfig& t) {
-  return std::to_string(t.block_m) + "x" + std::to_string(t.block_n) + "x" +
-         std::to_string(t.warps) + "w" + std::to_string(t.stages) + "s";
+  return config_name(t.block_m, t.block_n, t.warps, t.stages, t.family);
 }
 
 Result<TuneReport> tune_with_progress(const std::string& mask, const CompileOptions& options,

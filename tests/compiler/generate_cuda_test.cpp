@@ -70,6 +70,115 @@ TEST_CASE("generate_cuda: golden sources") {
   g.general = true;
   check_golden("sink_window_hd128_bf16_general.cu",
                generate("causal & (window(W, 0) | sink(4))", g));
+  check_golden("sink_window_hd128_bf16_sm90.cu",
+               generate("causal & (window(W, 0) | sink(4))", default_config(128, "bf16", "sm90")));
+}
+
+TEST_CASE("generate_cuda: the sm90 entry takes the tensor maps and aligns shared memory",
+          "[sm90]") {
+  const std::string src = generate("causal", default_config(64, "fp16", "sm90"));
+  CHECK(src.find("#include \"fwd_sm90.cuh\"") != std::string::npos);
+  CHECK(src.find("fwd_sm80") == std::string::npos);
+  CHECK(src.find("using Elem = attnjit::sm90::fp16;") != std::string::npos);
+  CHECK(src.find("const __grid_constant__ attnjit::TmaMaps maps") != std::string::npos);
+  CHECK(src.find("__align__(1024) char smem[]") != std::string::npos);
+  CHECK(src.find("attnjit::sm90::fwd<Mask, Elem, kHeadDim, kBlockM, kBlockN, kWarps, kStages>(p, "
+                 "maps, smem);") != std::string::npos);
+  CHECK(src.find("static_assert(Shape::kSmemBytes == " +
+                 std::to_string(shared_memory_bytes(default_config(64, "fp16", "sm90")))) !=
+        std::string::npos);
+  CHECK(src.find(kMergeEntryName) == std::string::npos);
+}
+
+TEST_CASE("generate_cuda: sm90 configs", "[sm90]") {
+  for (int hd : {64, 128, 256})
+    for (const char* dt : {"bf16", "fp16"}) {
+      const KernelConfig c = default_config(hd, dt, "sm90");
+      INFO("hd " << hd << " " << dt);
+      CHECK(check_config(c).empty());
+      CHECK(c.family == "sm90");
+      CHECK(c.block_m == 128);
+      CHECK(c.warps == 12);
+      CHECK(c.stages == 2);
+      CHECK(c.block_n == (hd == 256 ? 64 : 128));
+      CHECK(threads_per_block(c) == 384);
+      CHECK(shared_memory_bytes(c) == (128 * hd + 2 * 2 * c.block_n * hd) * 2 + 1024);
+    }
+  // The sm80 default is what it was.
+  CHECK(default_config(128, "bf16").family == "sm80");
+  CHECK(default_config(128, "bf16", "sm80").warps == 8);
+
+  KernelConfig c = default_config(128, "bf16", "sm90");
+  c.block_m = 64;
+  CHECK(check_config(c) ==
+        "sm90: block_m must be 128 (two consumer warpgroups of 64 rows), got 64");
+  c = default_config(128, "bf16", "sm90");
+  c.warps = 8;
+  CHECK_THAT(check_config(c), Catch::StartsWith("sm90: warps must be 12"));
+  for (int n : {32, 96, 256}) {
+    c = default_config(64, "bf16", "sm90");
+    c.block_n = n;
+    CHECK_THAT(check_config(c), Catch::Contains("sm90: block_n " + std::to_string(n)));
+  }
+  for (int n : {64, 128, 192}) {
+    c = default_config(64, "bf16", "sm90");
+    c.block_n = n;
+    CHECK(check_config(c).empty());
+  }
+  c = default_config(128, "bf16", "sm90");
+  c.stages = 1;
+  CHECK_THAT(check_config(c), Catch::Contains("stages must be 2 to 4"));
+  c.stages = 5;
+  CHECK_THAT(check_config(c), Catch::Contains("stages must be 2 to 4"));
+  c = default_config(128, "fp32", "sm90");
+  CHECK_THAT(check_config(c), Catch::Contains("fp32"));
+  c = default_config(96, "bf16", "sm90");
+  CHECK_THAT(check_config(c), Catch::Contains("head dim 96"));
+  // The shared-memory ceiling, static memory included: 128-key tiles at head dim 256 need 321 KiB.
+  c = default_config(256, "bf16", "sm90");
+  c.block_n = 128;
+  CHECK_THAT(check_config(c), Catch::Contains("shared memory"));
+  c = default_config(128, "bf16", "sm90");
+  c.stages = 4;
+  CHECK_THAT(check_config(c), Catch::Contains("shared memory"));
+  // Only the dense variant exists.
+  c = default_config(128, "bf16", "sm90");
+  c.general = true;
+  CHECK_THAT(check_config(c), Catch::Contains("dense variant"));
+  c.family = "sm70";
+  CHECK_THAT(check_config(c), Catch::Contains("unknown kernel family 'sm70'"));
+}
+
+TEST_CASE("generate_cuda: sm90 needs the sm_90a target", "[sm90]") {
+  CHECK(check_family_arch("sm90", "sm_90a").empty());
+  CHECK(check_family_arch("sm90", "sm_80") ==
+        "kernel family sm90 needs sm_90a (Hopper); the target is sm_80");
+  CHECK_THAT(check_family_arch("sm90", "sm_90"), Catch::Contains("the target is sm_90"));
+  CHECK_THAT(check_family_arch("sm90", "sm_100a"), Catch::Contains("needs sm_90a"));
+  CHECK(check_family_arch("sm80", "sm_80").empty());
+  CHECK(check_family_arch("sm80", "sm_90a").empty());
+}
+
+TEST_CASE("generate_cuda: the general variant is always of the sm80 family", "[sm90]") {
+  for (int hd : {64, 128, 256}) {
+    const KernelConfig g = general_config(default_config(hd, "fp16", "sm90"));
+    KernelConfig want = default_config(hd, "fp16");
+    CHECK(g.family == "sm80");
+    CHECK(g.general);
+    CHECK(g.head_dim == hd);
+    CHECK(g.dtype == "fp16");
+    CHECK(g.block_m == want.block_m);
+    CHECK(g.block_n == want.block_n);
+    CHECK(g.warps == want.warps);
+    CHECK(g.stages == want.stages);
+    CHECK(check_config(g).empty());
+  }
+  // An sm80 kernel's general variant keeps its own tiles.
+  KernelConfig c = default_config(128, "bf16");
+  c.block_m = 64, c.block_n = 32, c.warps = 4, c.stages = 3;
+  const KernelConfig g = general_config(c);
+  CHECK(g.general);
+  CHECK((g.block_m == 64 && g.block_n == 32 && g.warps == 4 && g.stages == 3));
 }
 
 TEST_CASE("generate_cuda: the dense variant has no merge entry, the general one has") {
@@ -122,7 +231,7 @@ TEST_CASE("generate_cuda: illegal configs say why") {
   c = default_config(128, "fp32");
   CHECK(check_config(c).find("fp32") != std::string::npos);
   c = default_config(128, "bf16");
-  c.family = "sm90";
+  c.family = "sm90"; // sm80 tiles (8 warps) under the sm90 family
   CHECK(check_config(c).find("sm90") != std::string::npos);
 }
 

@@ -50,7 +50,66 @@ TEST_CASE("tune space: every sm80 shape the template accepts, each once", "[tune
       CHECK_FALSE(has(space, 64, 64, 8, 2));
     }
   CHECK(tune_space("sm99", 128, "bf16").empty());
-  CHECK(tune_families() == std::vector<std::string>{"sm80"});
+  CHECK(tune_families("sm_80") == std::vector<std::string>{"sm80"});
+  CHECK(tune_families("sm_89") == std::vector<std::string>{"sm80"});
+  CHECK(tune_families("sm_90a") == std::vector<std::string>{"sm80", "sm90"});
+}
+
+TEST_CASE("tune space: sm90 varies the key tile and stages at 128 rows and 12 warps", "[tune]") {
+  for (int d : {64, 128, 256})
+    for (const char* dtype : {"bf16", "fp16"}) {
+      std::vector<KernelConfig> space = tune_space("sm90", d, dtype);
+      std::set<std::tuple<int, int>> seen;
+      for (const KernelConfig& c : space) {
+        INFO(d << " " << dtype << " "
+               << config_name(c.block_m, c.block_n, c.warps, c.stages, c.family));
+        CHECK(check_config(c).empty());
+        CHECK(c.family == "sm90");
+        CHECK(c.head_dim == d);
+        CHECK(c.dtype == dtype);
+        CHECK(c.block_m == 128);
+        CHECK(c.warps == 12);
+        CHECK(seen.insert({c.block_n, c.stages}).second);
+      }
+      // Q (128 rows) + stages x (K + V) + 1 KiB of alignment slack + 2 KiB static within 227
+      // KiB: all 9 at head dim 64; at 128, 64-key tiles x 3 stage counts, 128-key tiles at 2
+      // and 3 stages (exactly 227 KiB), 192-key tiles at 2; at 256, only 64 keys x 2 stages.
+      const size_t expected = d == 64 ? 9 : d == 128 ? 6 : 1;
+      CHECK(space.size() == expected);
+    }
+  CHECK(has(tune_space("sm90", 128, "bf16"), 128, 128, 12, 3));
+  CHECK_FALSE(has(tune_space("sm90", 128, "bf16"), 128, 128, 12, 4));
+  CHECK(has(tune_space("sm90", 256, "fp16"), 128, 64, 12, 2));
+}
+
+TEST_CASE("tune space: sm90 registers are a consumer thread's, pruned at setmaxnreg's 240",
+          "[tune]") {
+  // O: 64 rows x 128 over 128 threads = 64; S: 128 / 2 = 64; P: 128 / 4 = 32; overhead 40.
+  KernelConfig c = default_config(128, "bf16", "sm90");
+  CHECK(estimate_registers(c) == 64 + 64 + 32 + 40);
+  c.block_n = 192;
+  CHECK(estimate_registers(c) == 64 + 96 + 48 + 40); // 248: over the consumers' budget
+  CHECK_THAT(prune_reason(c, h200()), Catch::Contains("240"));
+  // 384 threads x 200 registers is more than an H200's 64K per block: not a reason for sm90,
+  // whose producer warpgroup hands its registers to the consumers.
+  CHECK(prune_reason(default_config(128, "bf16", "sm90"), h200()).empty());
+  // sm80 estimates are unchanged by the family's presence.
+  CHECK(estimate_registers(default_config(128, "bf16")) == 64 + 64 + 48);
+
+  TuneSpace s = prune_tune_space(tune_space("sm90", 128, "bf16"), h200());
+  CHECK(s.survivors.size() == 5);
+  CHECK(s.pruned.size() == 1);
+  CHECK_FALSE(has(s.survivors, 128, 192, 12, 2));
+  CHECK(prune_tune_space(tune_space("sm90", 64, "bf16"), h200()).survivors.size() == 9);
+  TuneSpace w = prune_tune_space(tune_space("sm90", 256, "bf16"), h200());
+  REQUIRE(w.survivors.size() == 1); // 128 + 32 + 16 + 40 = 216 registers
+  CHECK(w.survivors[0].block_n == 64);
+}
+
+TEST_CASE("tune space: config names tell the sm90 family apart, sm80's are unchanged", "[tune]") {
+  CHECK(config_name(128, 64, 4, 2) == "128x64x4w2s");
+  CHECK(config_name(128, 64, 4, 2, "sm80") == "128x64x4w2s");
+  CHECK(config_name(128, 128, 12, 2, "sm90") == "sm90:128x128x12w2s");
 }
 
 TEST_CASE("tune space: register estimate counts the O and S accumulators", "[tune]") {

@@ -32,6 +32,10 @@ struct Case {
   int batch, heads, kv_heads, seq_q, seq_k;
   bool bshd; // [B, S, H, D] layout instead of [B, H, S, D]
   bool lse;
+  // Problem::pack_gqa and kv_splits: 1 and 1 keep a problem on the dense kernel (no packing, no
+  // split-KV), 0 lets the runtime choose.
+  int pack_gqa = 0;
+  int kv_splits = 0;
 };
 
 std::string describe(const Case& c) {
@@ -122,6 +126,8 @@ void check_case(const Kernel& kernel, const Case& c, unsigned seed) {
   p.q = ref_of(dq, q), p.k = ref_of(dk, k), p.v = ref_of(dv, v), p.o = ref_of(dout, o);
   p.lse = c.lse ? static_cast<float*>(dlse.data()) : nullptr;
   p.params = c.params;
+  p.pack_gqa = c.pack_gqa;
+  p.kv_splits = c.kv_splits;
   auto ran = kernel.run(p);
   INFO((ran.ok() ? std::string() : ran.error().message));
   REQUIRE(ran.ok());
@@ -221,6 +227,21 @@ CompileOptions options_for(int head_dim, DType dtype) {
   return o;
 }
 
+// The sm90 family's tiles: 128 rows, 12 warps, 128-key tiles (64 at head dim 256), 2 stages.
+CompileOptions sm90_options_for(int head_dim, DType dtype) {
+  CompileOptions o = options_for(head_dim, dtype);
+  o.tiles = {128, head_dim == 256 ? 64 : 128, 12, 2, "sm90"};
+  return o;
+}
+
+// sm90 kernels need an sm_90a device; elsewhere compile() refuses them by design.
+bool have_sm90() {
+  if (system_info().gpu_arch == "sm_90a") return true;
+  WARN("SKIPPED: sm90 kernels need an sm_90a (Hopper) device; this one is "
+       << system_info().gpu_arch);
+  return false;
+}
+
 } // namespace
 
 TEST_CASE("gpu: forward attention matches the fp64 reference", "[gpu]") {
@@ -291,4 +312,58 @@ TEST_CASE("gpu: launch errors are reported, not crashes", "[gpu]") {
   auto r = k->run(p);
   REQUIRE(!r.ok());
   CHECK_THAT(r.error().message, Catch::Contains("k.data"));
+}
+
+TEST_CASE("gpu: sm90 forward attention matches the fp64 reference", "[gpu][sm90]") {
+  if (!have_sm90()) return;
+  // The same pairwise cases as the sm80 kernels, kept on the sm90 kernel itself: GQA packing
+  // and split-KV off (those run on the sm80 general variant, tested below and in decode_test).
+  std::vector<Case> all = cases();
+  for (Case& c : all) c.pack_gqa = 1, c.kv_splits = 1;
+  using Key = std::tuple<std::string, int, DType>;
+  std::map<Key, std::shared_future<Result<Kernel>>> kernels;
+  for (const Case& c : all) {
+    Key key{c.mask, c.head_dim, c.dtype};
+    if (kernels.count(key)) continue;
+    kernels[key] = std::async(std::launch::async, [c] {
+                     return compile(c.mask, sm90_options_for(c.head_dim, c.dtype));
+                   }).share();
+  }
+  unsigned seed = 500;
+  for (const Case& c : all) {
+    const Result<Kernel>& k = kernels[{c.mask, c.head_dim, c.dtype}].get();
+    INFO(describe(c));
+    INFO((k.ok() ? std::string() : k.error().message));
+    REQUIRE(k.ok());
+    REQUIRE(k->info().tiles.family == "sm90");
+    check_case(*k, c, seed++);
+    // The same problem with packing and split-KV left to the runtime: short or GQA-decode
+    // problems then take the general variant.
+    Case chosen = c;
+    chosen.pack_gqa = chosen.kv_splits = 0;
+    check_case(*k, chosen, seed++);
+  }
+}
+
+TEST_CASE("gpu: sm90 rows with no key give zeros and -inf", "[gpu][sm90]") {
+  if (!have_sm90()) return;
+  for (auto [mask, sq, sk] :
+       {std::tuple<const char*, int, int>{"none", 130, 200}, {"causal", 300, 40}}) {
+    for (int hd : {64, 256}) {
+      auto k = compile(mask, sm90_options_for(hd, DType::fp16));
+      INFO((k.ok() ? std::string() : k.error().message));
+      REQUIRE(k.ok());
+      Case c{mask, {}, hd, DType::fp16, 2, 2, 1, sq, sk, false, true, 1, 1};
+      check_case(*k, c, 7);
+    }
+  }
+}
+
+TEST_CASE("gpu: sm90 for a target other than sm_90a is refused", "[gpu][sm90]") {
+  CompileOptions o = sm90_options_for(128, DType::bf16);
+  o.arch = "sm_80";
+  o.compile_only = true;
+  auto k = compile("causal", o);
+  REQUIRE(!k.ok());
+  CHECK_THAT(k.error().message, Catch::Contains("needs sm_90a"));
 }

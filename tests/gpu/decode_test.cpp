@@ -294,6 +294,40 @@ TEST_CASE("gpu: decode and varlen batches match the fp64 reference, split and pa
   }
 }
 
+TEST_CASE("gpu: an sm90 kernel runs decode and varlen batches on the sm80 general variant",
+          "[gpu][varlen][sm90]") {
+  if (system_info().gpu_arch != "sm_90a") {
+    WARN("SKIPPED: sm90 kernels need an sm_90a device");
+    return;
+  }
+  std::vector<VarCase> all = cases();
+  unsigned seed = 900;
+  for (const VarCase& c : all) {
+    // One case of each kind: decode over a padded cache (seqused_k), dense decode long enough
+    // to split, packed prefill (cu_seqlens), more queries than keys.
+    const bool pick = (c.used && c.lens_q[0] == 4) || (!c.packed && !c.used) || c.packed;
+    if (!pick) continue;
+    CompileOptions o = options_for(c.head_dim, c.dtype);
+    o.tiles = {128, c.head_dim == 256 ? 64 : 128, 12, 2, "sm90"};
+    auto k = compile(c.mask, o);
+    INFO((k.ok() ? std::string() : k.error().message));
+    REQUIRE(k.ok());
+    REQUIRE(k->info().tiles.family == "sm90");
+    // Off (a dense problem stays on the sm90 kernel), chosen, and forced on.
+    const std::vector<float> off = check_case(*k, c, 1, 1, seed);
+    const std::vector<float> on = check_case(*k, c, 7, 2, seed);
+    check_case(*k, c, 0, 0, seed);
+    double num = 0, den = 0;
+    for (size_t i = 0; i < on.size(); ++i) {
+      if (std::isnan(off[i]) || std::isnan(on[i])) continue;
+      num += (on[i] - off[i]) * double(on[i] - off[i]);
+      den += double(off[i]) * off[i];
+    }
+    CHECK(std::sqrt(num / std::max(den, 1e-30)) <= (c.dtype == DType::bf16 ? 1e-2 : 2e-3));
+    ++seed;
+  }
+}
+
 TEST_CASE("gpu: varlen launch errors are reported", "[gpu][varlen]") {
   auto k = compile("causal", options_for(64, DType::bf16));
   REQUIRE(k.ok());

@@ -223,3 +223,29 @@ TEST_CASE("api: an empty Kernel refuses to run", "[api]") {
   REQUIRE(!r.ok());
   CHECK_THAT(r.error().message, Catch::Contains("empty Kernel"));
 }
+
+TEST_CASE("api: the sm90 family for another target than sm_90a is a clear error", "[api][sm90]") {
+  TempDir dir;
+  CompileOptions o = compile_only(dir.path(), "sm_80");
+  o.tiles.family = "sm90";
+  auto k = compile("causal", o);
+  REQUIRE(!k.ok());
+  CHECK(k.error().message == "kernel family sm90 needs sm_90a (Hopper); the target is sm_80");
+  o = compile_only(dir.path(), "sm_90");
+  o.tiles.family = "sm90";
+  auto plain = compile("causal", o);
+  REQUIRE(!plain.ok());
+  CHECK_THAT(plain.error().message, Catch::Contains("needs sm_90a"));
+  // sm90 tiles that its template cannot take are named with the family's rule.
+  o = compile_only(dir.path(), "sm_90a");
+  o.tiles.family = "sm90";
+  o.tiles.block_m = 64;
+  auto tiles = compile("causal", o);
+  REQUIRE(!tiles.ok());
+  CHECK_THAT(tiles.error().message, Catch::Contains("sm90: block_m must be 128"));
+  o.tiles.block_m = 0;
+  o.tiles.family = "sm70";
+  auto unknown = compile("causal", o);
+  REQUIRE(!unknown.ok());
+  CHECK_THAT(unknown.error().message, Catch::Contains("unknown kernel family 'sm70'"));
+}

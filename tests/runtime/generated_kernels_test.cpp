@@ -1,9 +1,10 @@
 // NVRTC compiles the generated kernels: every PEERS.md mask and every built-in, over head dims
-// {64, 128, 256} x {bf16, fp16} x {sm_80, sm_90a}. By default the combinations are covered
-// pairwise (each mask with each head dim, dtype and arch rotating, so every (head dim, dtype,
-// arch) appears), since one compile takes seconds; ATTNJIT_TEST_ALL_KERNELS=1 compiles the full
-// product. Every other job builds the general variant instead of the dense one. Compiles run on
-// parallel threads.
+// {64, 128, 256} x {bf16, fp16} x {sm_80, sm_90a} for the sm80 family, and over the full product
+// of head dims x dtypes for the sm90 family (sm_90a only). By default the sm80 combinations are
+// covered pairwise (each mask with each head dim, dtype and arch rotating, so every (head dim,
+// dtype, arch) appears), since one compile takes seconds; ATTNJIT_TEST_ALL_KERNELS=1 compiles the
+// full product. Every other sm80 job builds the general variant instead of the dense one (sm90 has
+// only the dense one). Compiles run on parallel threads.
 #include "compiler/generate_cuda.h"
 #include "compiler/pipeline.h"
 #include "runtime/nvrtc.h"
@@ -34,15 +35,20 @@ struct Job {
   int head_dim;
   std::string dtype;
   std::string arch;
+  std::string family = "sm80";
 };
+
+bool all_kernels() {
+  const char* all = std::getenv("ATTNJIT_TEST_ALL_KERNELS");
+  return all && *all && std::string(all) != "0";
+}
 
 std::vector<Job> jobs() {
   const int dims[] = {64, 128, 256};
   const char* dtypes[] = {"bf16", "fp16"};
   const char* archs[] = {"sm_80", "sm_90a"};
-  const char* all = std::getenv("ATTNJIT_TEST_ALL_KERNELS");
   std::vector<Job> out;
-  if (all && *all && std::string(all) != "0") {
+  if (all_kernels()) {
     for (const char* m : kMasks)
       for (int d : dims)
         for (const char* t : dtypes)
@@ -58,11 +64,18 @@ std::vector<Job> jobs() {
   return out;
 }
 
-} // namespace
+// sm90 jobs: every mask x head dim x dtype (84 compiles; about a second each, so the full
+// product stays affordable where sm80's is not).
+std::vector<Job> sm90_jobs() {
+  std::vector<Job> out;
+  for (const char* m : kMasks)
+    for (int d : {64, 128, 256})
+      for (const char* t : {"bf16", "fp16"}) out.push_back({m, d, t, "sm_90a", "sm90"});
+  return out;
+}
 
-TEST_CASE("generated kernels compile with NVRTC for sm_80 and sm_90a", "[nvrtc][generated]") {
-  REQUIRE(nvrtc_info().ok());
-  std::vector<Job> work = jobs();
+// Compiles every job on parallel threads; the failures, each naming its job.
+std::vector<std::string> compile_jobs(const std::vector<Job>& work) {
   std::vector<std::string> failures;
   std::mutex mu;
   std::atomic<size_t> next{0};
@@ -77,10 +90,12 @@ TEST_CASE("generated kernels compile with NVRTC for sm_80 and sm_90a", "[nvrtc][
         failures.push_back(what + ": " + program.error().message);
         continue;
       }
-      KernelConfig config = default_config(j.head_dim, j.dtype);
-      // Every other job compiles the general variant (varlen, GQA packing, split-KV + merge).
-      config.general = i % 2 == 1;
+      KernelConfig config = default_config(j.head_dim, j.dtype, j.family);
+      // Every other sm80 job compiles the general variant (varlen, GQA packing, split-KV +
+      // merge).
+      config.general = j.family == "sm80" && i % 2 == 1;
       if (config.general) what += " general";
+      if (j.family != "sm80") what += " " + j.family;
       std::string source = generate_cuda(*program, config);
       auto cubin = compile_cubin({source, "generated.cu", nvrtc_options(j.arch), ""});
       if (!cubin) {
@@ -95,6 +110,24 @@ TEST_CASE("generated kernels compile with NVRTC for sm_80 and sm_90a", "[nvrtc][
   for (auto& t : pool) t.join();
   double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf("generated kernels: %zu compiled on %u threads in %.1f s\n", work.size(), n, s);
+  return failures;
+}
+
+} // namespace
+
+TEST_CASE("generated kernels compile with NVRTC for sm_80 and sm_90a", "[nvrtc][generated]") {
+  REQUIRE(nvrtc_info().ok());
+  std::vector<std::string> failures = compile_jobs(jobs());
+  for (const auto& f : failures) FAIL_CHECK(f);
+  CHECK(failures.empty());
+}
+
+TEST_CASE("generated sm90 kernels compile with NVRTC for sm_90a", "[nvrtc][generated][sm90]") {
+  REQUIRE(nvrtc_info().ok());
+  std::vector<Job> work = sm90_jobs();
+  for (const Job& j : work)
+    REQUIRE(check_config(default_config(j.head_dim, j.dtype, "sm90")).empty());
+  std::vector<std::string> failures = compile_jobs(work);
   for (const auto& f : failures) FAIL_CHECK(f);
   CHECK(failures.empty());
 }
