@@ -15,7 +15,16 @@ namespace attnjit {
 
 namespace {
 
-Result<KernelConfig> choose_config(const CompileOptions& o) {
+// The family when the caller names none: sm90 (wgmma, TMA) on sm_90a unless tile fields were
+// given (those describe an sm80 tile), else sm80.
+std::string default_family(const CompileOptions& o, const std::string& arch) {
+  if (!o.tiles.family.empty()) return o.tiles.family;
+  const TileConfig& t = o.tiles;
+  const bool tiles_given = t.block_m || t.block_n || t.warps || t.stages;
+  return arch == "sm_90a" && !tiles_given ? "sm90" : "sm80";
+}
+
+Result<KernelConfig> choose_config(const CompileOptions& o, const std::string& arch) {
   if (o.head_dim != 64 && o.head_dim != 128 && o.head_dim != 256)
     return Error{
         fmt::format("head dim {} is not supported on the GPU (64, 128 or 256)", o.head_dim)};
@@ -23,8 +32,7 @@ Result<KernelConfig> choose_config(const CompileOptions& o) {
     return Error{
         fmt::format("dtype {} is not supported on the GPU (bf16 or fp16)", dtype_name(o.dtype))};
   // Zeros in TileConfig mean "keep the default" (of the family asked for).
-  KernelConfig c = default_config(o.head_dim, dtype_name(o.dtype),
-                                  o.tiles.family.empty() ? "sm80" : o.tiles.family);
+  KernelConfig c = default_config(o.head_dim, dtype_name(o.dtype), default_family(o, arch));
   if (o.tiles.block_m) c.block_m = o.tiles.block_m;
   if (o.tiles.block_n) c.block_n = o.tiles.block_n;
   if (o.tiles.warps) c.warps = o.tiles.warps;
@@ -88,9 +96,10 @@ Result<Kernel> compile_gpu(const MaskProgram& program, const CompileOptions& opt
   if (program.params.size() > size_t(kMaxMaskParams))
     return Error{fmt::format("the mask has {} parameters; GPU kernels take at most {}",
                              program.params.size(), kMaxMaskParams)};
-  auto config = choose_config(options);
-  if (!config) return config.error();
+  // Config errors come first; the arch (the device's when not given) picks the default family.
   auto arch = resolve_arch(options);
+  auto config = choose_config(options, arch ? *arch : std::string());
+  if (!config) return config.error();
   if (!arch) return arch.error();
   if (std::string why = check_family_arch(config->family, *arch); !why.empty()) return Error{why};
   const auto& nv = nvrtc_info();

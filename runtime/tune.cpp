@@ -309,9 +309,13 @@ Result<TuneReport> tune_impl(std::string_view mask, const CompileOptions& option
     return Error{
         fmt::format("cannot tune for {} on a {} ({})", options.arch, props->name, props->arch)};
   // The default the speed-up is measured against is what compile_for() runs without an entry.
-  KernelConfig def = default_config(options.head_dim, dtype_name(options.dtype));
-  if (const TileConfig u = untuned_tiles(*program, options, problem); u.block_m != 0)
+  // compile()'s default family on this device: sm90 on sm_90a, else sm80.
+  KernelConfig def = default_config(options.head_dim, dtype_name(options.dtype),
+                                    props->arch == "sm_90a" ? "sm90" : "sm80");
+  if (const TileConfig u = untuned_tiles(*program, options, problem); u.block_m != 0) {
+    def = default_config(options.head_dim, dtype_name(options.dtype), u.family);
     def.block_m = u.block_m, def.block_n = u.block_n, def.warps = u.warps, def.stages = u.stages;
+  }
   if (std::string why = check_config(def); !why.empty()) return Error{"cannot tune: " + why};
   Result<int64_t> pairs =
       count_attended_pairs(std::string(mask), problem.params, problem.seq_q, problem.seq_k);
@@ -455,6 +459,12 @@ TileConfig untuned_tiles(const MaskProgram& program, const CompileOptions& optio
   const int64_t middle = sorted[sorted.size() / 2];
   const int64_t heaviest = *std::max_element(costs.begin(), costs.end());
   const bool heavy_rows = heaviest > 4 * std::max<int64_t>(middle, 1);
+  // On sm_90a compile()'s default is the sm90 family, kept except for heavy rows (its query
+  // tiles are 128 rows; the 64-row sm80 tiles below split those rows' work finer).
+  std::string arch = options.arch;
+  if (arch.empty())
+    if (Result<DeviceProps> props = device_props(options.device)) arch = props->arch;
+  if (arch == "sm_90a" && !heavy_rows) return keep;
   if (options.head_dim == 128)
     return heavy_rows ? TileConfig{64, 64, 4, 2, "sm80"} : TileConfig{128, 64, 4, 2, "sm80"};
   return heavy_rows ? TileConfig{64, 32, 4, 2, "sm80"} : keep;

@@ -25,7 +25,9 @@ TuneKey make_tune_key(const DeviceProps& device, const std::string& mask_hash,
 // is a mask whose heaviest query tile walks far more keys than the median (global rows), where
 // that tile's 4 warps of 32 rows each decide the runtime and 64x64 tiles win (1.5x). At head dim
 // 64 only those heavy-row masks change, to 64x32 tiles (1.5x). Decode-like problems (fewer than
-// 1024 query rows) and head dim 256 keep the default.
+// 1024 query rows) and head dim 256 keep the default. On sm_90a compile()'s default is the sm90
+// family (wgmma; 1.3-1.8x the sm80 tiles on the suite in the H200 sweep), kept for every mask but
+// the heavy-row ones.
 TileConfig untuned_tiles(const MaskProgram& program, const CompileOptions& options,
                          const Problem& problem);
 

@@ -100,7 +100,7 @@ TEST_CASE("generate_cuda: sm90 configs", "[sm90]") {
       CHECK(c.block_m == 128);
       CHECK(c.warps == 12);
       CHECK(c.stages == 2);
-      CHECK(c.block_n == (hd == 256 ? 64 : 128));
+      CHECK(c.block_n == (hd == 256 ? 64 : hd == 64 ? 192 : 128));
       CHECK(threads_per_block(c) == 384);
       CHECK(shared_memory_bytes(c) == (128 * hd + 2 * 2 * c.block_n * hd) * 2 + 1024);
     }
