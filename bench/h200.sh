@@ -53,7 +53,8 @@ gpu_tests() {
   log "GPU tests"
   for t in "$bin"/test_gpu*; do
     timeout 300 "$t" > "$LOGS/$(basename "$t").log" 2>&1
-    echo "$(basename "$t") exit $?" | tee -a "$LOGS/steps.log"
+    local rc=$? # before any command substitution, which would reset $?
+    echo "$(basename "$t") exit $rc" | tee -a "$LOGS/steps.log"
     tail -3 "$LOGS/$(basename "$t").log"
   done
 }

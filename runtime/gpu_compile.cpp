@@ -13,16 +13,14 @@
 
 namespace attnjit {
 
-namespace {
-
-// The family when the caller names none: sm90 (wgmma, TMA) on sm_90a unless tile fields were
-// given (those describe an sm80 tile), else sm80.
 std::string default_family(const CompileOptions& o, const std::string& arch) {
   if (!o.tiles.family.empty()) return o.tiles.family;
   const TileConfig& t = o.tiles;
   const bool tiles_given = t.block_m || t.block_n || t.warps || t.stages;
   return arch == "sm_90a" && !tiles_given ? "sm90" : "sm80";
 }
+
+namespace {
 
 Result<KernelConfig> choose_config(const CompileOptions& o, const std::string& arch) {
   if (o.head_dim != 64 && o.head_dim != 128 && o.head_dim != 256)

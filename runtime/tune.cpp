@@ -8,6 +8,7 @@
 #include "runtime/backend.h"
 #include "runtime/device_util.h"
 #include "runtime/fs_util.h"
+#include "runtime/gpu_compile.h"
 #include "runtime/half.h"
 #include "runtime/run_random.h"
 #include "runtime/tile_order.h"
@@ -309,9 +310,8 @@ Result<TuneReport> tune_impl(std::string_view mask, const CompileOptions& option
     return Error{
         fmt::format("cannot tune for {} on a {} ({})", options.arch, props->name, props->arch)};
   // The default the speed-up is measured against is what compile_for() runs without an entry.
-  // compile()'s default family on this device: sm90 on sm_90a, else sm80.
   KernelConfig def = default_config(options.head_dim, dtype_name(options.dtype),
-                                    props->arch == "sm_90a" ? "sm90" : "sm80");
+                                    default_family(options, props->arch));
   if (const TileConfig u = untuned_tiles(*program, options, problem); u.block_m != 0) {
     def = default_config(options.head_dim, dtype_name(options.dtype), u.family);
     def.block_m = u.block_m, def.block_n = u.block_n, def.warps = u.warps, def.stages = u.stages;
@@ -464,7 +464,7 @@ TileConfig untuned_tiles(const MaskProgram& program, const CompileOptions& optio
   std::string arch = options.arch;
   if (arch.empty())
     if (Result<DeviceProps> props = device_props(options.device)) arch = props->arch;
-  if (arch == "sm_90a" && !heavy_rows) return keep;
+  if (default_family(options, arch) == "sm90" && !heavy_rows) return keep;
   if (options.head_dim == 128)
     return heavy_rows ? TileConfig{64, 64, 4, 2, "sm80"} : TileConfig{128, 64, 4, 2, "sm80"};
   return heavy_rows ? TileConfig{64, 32, 4, 2, "sm80"} : keep;

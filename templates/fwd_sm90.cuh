@@ -49,8 +49,10 @@ template <int HeadDim, int BlockM, int BlockN, int Warps, int Stages> struct Fwd
   static constexpr int kColBlocks = HeadDim / 64;
   static constexpr int kQBytes = BlockM * HeadDim * 2;
   static constexpr int kTileBytes = BlockN * HeadDim * 2; // one K or V tile
-  // Tiles plus 1024 bytes to align their start to the swizzle pattern's 1024-byte period.
-  static constexpr int kSmemBytes = kQBytes + 2 * Stages * kTileBytes + 1024;
+  // Tiles plus the slack in which fwd() aligns their start to the swizzle pattern's 1024-byte
+  // period (the dynamic array itself is only 128-byte aligned).
+  static constexpr int kAlignSlack = 1024;
+  static constexpr int kSmemBytes = kQBytes + 2 * Stages * kTileBytes + kAlignSlack;
   // Registers per thread after setmaxnreg. The warpgroups trade within what the block got at
   // launch (168 x 384 = 64512 under __launch_bounds__(384, 1)): a consumer that asks for more
   // than the producer gave back waits forever. The producer only hands out walk entries and

@@ -219,11 +219,13 @@ std::vector<Case> cases() {
   return out;
 }
 
+// The sm80 family's default tiles (named: on an sm_90a device compile() would pick sm90).
 CompileOptions options_for(int head_dim, DType dtype) {
   CompileOptions o;
   o.backend = BackendKind::Gpu;
   o.head_dim = head_dim;
   o.dtype = dtype;
+  o.tiles.family = "sm80";
   return o;
 }
 
@@ -242,20 +244,27 @@ bool have_sm90() {
   return false;
 }
 
+// Compiles the kernel of every (mask, head dim, dtype) among `all` on parallel threads, so the
+// GPU never waits on NVRTC while the cases run.
+using KernelKey = std::tuple<std::string, int, DType>;
+std::map<KernelKey, std::shared_future<Result<Kernel>>>
+compile_cases(const std::vector<Case>& all, CompileOptions (*options)(int, DType)) {
+  std::map<KernelKey, std::shared_future<Result<Kernel>>> kernels;
+  for (const Case& c : all) {
+    KernelKey key{c.mask, c.head_dim, c.dtype};
+    if (kernels.count(key)) continue;
+    kernels[key] = std::async(std::launch::async, [c, options] {
+                     return compile(c.mask, options(c.head_dim, c.dtype));
+                   }).share();
+  }
+  return kernels;
+}
+
 } // namespace
 
 TEST_CASE("gpu: forward attention matches the fp64 reference", "[gpu]") {
   std::vector<Case> all = cases();
-  // Compile every kernel first, in parallel: the GPU then never waits on NVRTC.
-  using Key = std::tuple<std::string, int, DType>;
-  std::map<Key, std::shared_future<Result<Kernel>>> kernels;
-  for (const Case& c : all) {
-    Key key{c.mask, c.head_dim, c.dtype};
-    if (kernels.count(key)) continue;
-    kernels[key] = std::async(std::launch::async, [c] {
-                     return compile(c.mask, options_for(c.head_dim, c.dtype));
-                   }).share();
-  }
+  auto kernels = compile_cases(all, options_for);
   unsigned seed = 1;
   for (const Case& c : all) {
     const Result<Kernel>& k = kernels[{c.mask, c.head_dim, c.dtype}].get();
@@ -320,15 +329,7 @@ TEST_CASE("gpu: sm90 forward attention matches the fp64 reference", "[gpu][sm90]
   // and split-KV off (those run on the sm80 general variant, tested below and in decode_test).
   std::vector<Case> all = cases();
   for (Case& c : all) c.pack_gqa = 1, c.kv_splits = 1;
-  using Key = std::tuple<std::string, int, DType>;
-  std::map<Key, std::shared_future<Result<Kernel>>> kernels;
-  for (const Case& c : all) {
-    Key key{c.mask, c.head_dim, c.dtype};
-    if (kernels.count(key)) continue;
-    kernels[key] = std::async(std::launch::async, [c] {
-                     return compile(c.mask, sm90_options_for(c.head_dim, c.dtype));
-                   }).share();
-  }
+  auto kernels = compile_cases(all, sm90_options_for);
   unsigned seed = 500;
   for (const Case& c : all) {
     const Result<Kernel>& k = kernels[{c.mask, c.head_dim, c.dtype}].get();

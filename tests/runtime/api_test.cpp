@@ -249,3 +249,23 @@ TEST_CASE("api: the sm90 family for another target than sm_90a is a clear error"
   REQUIRE(!unknown.ok());
   CHECK_THAT(unknown.error().message, Catch::Contains("unknown kernel family 'sm70'"));
 }
+
+TEST_CASE("api: the default family is sm90 on sm_90a unless sm80 tiles are given",
+          "[api][sm90][nvrtc]") {
+  const std::string dir = persistent_cache_dir();
+  auto hopper = compile("causal", compile_only(dir, "sm_90a"));
+  REQUIRE(hopper.ok());
+  CHECK(hopper->info().tiles.family == "sm90");
+  CHECK(hopper->info().tiles.warps == 12);
+  auto ampere = compile("causal", compile_only(dir, "sm_80"));
+  REQUIRE(ampere.ok());
+  CHECK(ampere->info().tiles.family == "sm80");
+  // A tile field without a family describes an sm80 tile.
+  CompileOptions o = compile_only(dir, "sm_90a");
+  o.tiles.block_m = 64;
+  o.tiles.warps = 4;
+  auto tiles = compile("causal", o);
+  REQUIRE(tiles.ok());
+  CHECK(tiles->info().tiles.family == "sm80");
+  CHECK(tiles->info().tiles.block_m == 64);
+}

@@ -162,6 +162,6 @@ static_assert(Shape::kSmemBytes == 164864, "host and template disagree on shared
 // Shape::kSmemBytes. `maps` holds the Q, K and V tensor maps (runtime/tma.h).
 extern "C" __global__ void __launch_bounds__(kWarps * 32, 1)
 attnjit_fwd(const __grid_constant__ attnjit::FwdParams p, const __grid_constant__ attnjit::TmaMaps maps) {
-  extern __shared__ __align__(1024) char smem[];
+  extern __shared__ __align__(128) char smem[];
   attnjit::sm90::fwd<Mask, Elem, kHeadDim, kBlockM, kBlockN, kWarps, kStages>(p, maps, smem);
 }
