@@ -84,6 +84,9 @@ Result<FwdParams> GpuKernel::make_params(const Problem& p) const {
       return r.error();
   if (p.pack_gqa < 0 || p.pack_gqa > 2)
     return Error{fmt::format("pack_gqa = {} must be 0 (auto), 1 (off) or 2 (on)", p.pack_gqa)};
+  if (p.persistent_blocks < 0)
+    return Error{fmt::format("persistent_blocks = {} must be 0 (chosen) or a block count",
+                             p.persistent_blocks)};
   if (p.kv_splits < 0 || p.kv_splits > kMaxKvSplits)
     return Error{fmt::format("kv_splits = {} must be in [0, {}] (0 = chosen from the problem)",
                              p.kv_splits, kMaxKvSplits)};
@@ -121,20 +124,22 @@ Result<FwdParams> GpuKernel::make_params(const Problem& p) const {
   return fp;
 }
 
-Result<const int32_t*> GpuKernel::tile_order(const CudaDriver& d, CUcontext ctx, const Problem& p,
-                                             const FwdParams& fp, const LaunchShape& shape) const {
-  if (fp.num_q_tiles <= 1) return static_cast<const int32_t*>(nullptr);
+Result<GpuKernel::TileOrder> GpuKernel::tile_order(const CudaDriver& d, CUcontext ctx,
+                                                   const Problem& p, const FwdParams& fp,
+                                                   const LaunchShape& shape) const {
+  if (fp.num_q_tiles <= 1) return TileOrder{};
   std::vector<int64_t> values(fp.mask_params, fp.mask_params + program_.params.size());
   OrderKey key{ctx, p.seq_q, p.seq_k, shape.block_m, shape.block_n, values};
   std::lock_guard lock(orders_mu_);
   if (auto it = orders_.find(key); it != orders_.end())
-    return reinterpret_cast<const int32_t*>(it->second.buffer);
-  if (orders_.size() >= kMaxCachedOrders) return static_cast<const int32_t*>(nullptr);
+    return TileOrder{reinterpret_cast<const int32_t*>(it->second.buffer), it->second.mean_walk};
+  if (orders_.size() >= kMaxCachedOrders) return TileOrder{};
 
   KeyRanges ranges(program_, values);
   auto costs = query_tile_costs(ranges, {p.seq_q, p.seq_k, shape.block_m, shape.block_n});
   auto order = heaviest_first_order(costs);
   Order entry;
+  entry.mean_walk = mean_walk(costs);
   if (!order.empty()) {
     const size_t bytes = order.size() * sizeof(int32_t);
     if (auto r = cuda_check(d, d.cuMemAlloc(&entry.buffer, bytes), "tile order buffer"); !r)
@@ -149,7 +154,7 @@ Result<const int32_t*> GpuKernel::tile_order(const CudaDriver& d, CUcontext ctx,
     }
   }
   orders_.emplace(std::move(key), entry);
-  return reinterpret_cast<const int32_t*>(entry.buffer);
+  return TileOrder{reinterpret_cast<const int32_t*>(entry.buffer), entry.mean_walk};
 }
 
 Result<void> GpuKernel::run(const Problem& p) const {
@@ -179,10 +184,12 @@ Result<void> GpuKernel::run(const Problem& p) const {
   const LaunchShape& shape = shape_for(*fp);
   fp->num_q_tiles = tiles_of(int64_t(fp->max_seq_q) * fp->q_pack, shape.block_m);
   // A varlen batch's tiles differ per sequence: the kernel's own order (last tile first).
+  double mean_walk = 0;
   if (!fp->cu_seqlens_q && !fp->seqused_k && fp->q_pack == 1) {
     auto order = tile_order(d, scope.context(), p, *fp, shape);
     if (!order) return order.error();
-    fp->tile_order = *order;
+    fp->tile_order = order->order;
+    mean_walk = order->mean_walk;
   }
 
   // One linear grid (compiler/generate_cuda.h grid_dims): the kernel takes the tile's rank in
@@ -202,7 +209,7 @@ Result<void> GpuKernel::run(const Problem& p) const {
   if (!fn) return fn.error();
   if (fp->num_splits > 1)
     return launch_split(d, scope.context(), *module, *fn, shape, p, *fp, blocks);
-  if (shape.family == "sm90") return launch_sm90(d, *fn, p, *fp, blocks);
+  if (shape.family == "sm90") return launch_sm90(d, *fn, p, *fp, blocks, mean_walk);
   void* args[] = {&fp.value()};
   CUresult r =
       d.cuLaunchKernel(*fn, unsigned(blocks), 1, 1, unsigned(shape.threads), 1, 1,
@@ -213,7 +220,7 @@ Result<void> GpuKernel::run(const Problem& p) const {
 }
 
 Result<void> GpuKernel::launch_sm90(const CudaDriver& d, CUfunction fn, const Problem& p,
-                                    FwdParams& fp, long long blocks) const {
+                                    FwdParams& fp, long long blocks, double mean_walk) const {
   KernelConfig c;
   c.family = shape_.family;
   c.head_dim = info_.head_dim;
@@ -225,12 +232,16 @@ Result<void> GpuKernel::launch_sm90(const CudaDriver& d, CUfunction fn, const Pr
   auto maps = encode_tma_maps(d, *args);
   if (!maps) return maps.error();
   void* params[] = {&fp, &maps.value()};
-  CUresult r = d.cuLaunchKernel(fn, unsigned(blocks), 1, 1, unsigned(shape_.threads), 1, 1,
+  // The kernel loops over work items (templates/fwd_sm90.cuh): a grid smaller than the work
+  // makes it persistent.
+  const long long grid = persistent_grid(blocks, sm_count_.load(), mean_walk, p.persistent_blocks);
+  CUresult r = d.cuLaunchKernel(fn, unsigned(grid), 1, 1, unsigned(shape_.threads), 1, 1,
                                 unsigned(shape_.smem_bytes), static_cast<CUstream>(p.stream),
                                 params, nullptr);
-  return cuda_check(d, r,
-                    fmt::format("launching {} (sm90, grid {}, {} threads, {} bytes shared)",
-                                info_.canonical, blocks, shape_.threads, shape_.smem_bytes));
+  return cuda_check(
+      d, r,
+      fmt::format("launching {} (sm90, grid {} for {} query tiles, {} threads, {} bytes shared)",
+                  info_.canonical, grid, blocks, shape_.threads, shape_.smem_bytes));
 }
 
 Result<const GpuModule*> GpuKernel::general_module() const {

@@ -69,10 +69,15 @@ public:
   const LaunchShape& shape_for(const FwdParams& fp) const;
 
 private:
-  // Device copy of the heaviest-first order for (context, shape, values), uploaded once; null
-  // when the kernel's own order is already heaviest first.
-  Result<const int32_t*> tile_order(const CudaDriver& d, CUcontext ctx, const Problem& p,
-                                    const FwdParams& fp, const LaunchShape& shape) const;
+  // Device copy of the heaviest-first order for (context, shape, values), uploaded once (null
+  // when the kernel's own order is already heaviest first), and the mean number of key tiles a
+  // query tile walks (0 when not known).
+  struct TileOrder {
+    const int32_t* order = nullptr;
+    double mean_walk = 0;
+  };
+  Result<TileOrder> tile_order(const CudaDriver& d, CUcontext ctx, const Problem& p,
+                               const FwdParams& fp, const LaunchShape& shape) const;
 
   // Launches the split-KV shares (`fn` of the general `module`) and their merge
   // (fp->num_splits > 1).
@@ -82,7 +87,7 @@ private:
 
   // Launches the dense sm90 kernel with its tensor maps.
   Result<void> launch_sm90(const CudaDriver& d, CUfunction fn, const Problem& p, FwdParams& fp,
-                           long long blocks) const;
+                           long long blocks, double mean_walk) const;
 
   // The general variant, built on first need and kept (null until then).
   Result<const GpuModule*> general_module() const;
@@ -101,6 +106,7 @@ private:
   using OrderKey = std::tuple<CUcontext, int, int, int, int, std::vector<int64_t>>;
   struct Order {
     CUdeviceptr buffer = 0; // 0 = the kernel's own order
+    double mean_walk = 0;
   };
   mutable std::mutex orders_mu_;
   mutable std::map<OrderKey, Order> orders_;

@@ -184,6 +184,7 @@ Result<RandomRunReport> run_random(const Kernel& kernel, const RandomRunOptions&
   p.params = opt.params;
   p.kv_splits = opt.kv_splits;
   p.pack_gqa = opt.pack_gqa;
+  p.persistent_blocks = opt.persistent_blocks;
   auto layout = [](TensorRef& r, void* data, int heads, int seq, int d) {
     r.data = data;
     r.stride_seq = d;
@@ -388,6 +389,7 @@ Result<RandomRunReport> run_varlen(const Kernel& kernel, const RandomRunOptions&
   p.seq_q = lay_q.rows, p.seq_k = lay_k.rows;
   p.max_seq_q = max_q, p.max_seq_k = max_k, p.kv_splits = opt.kv_splits;
   p.pack_gqa = opt.pack_gqa;
+  p.persistent_blocks = opt.persistent_blocks;
 
   RandomRunReport rep;
   Result<double> ms = 0.0;

@@ -40,4 +40,20 @@ std::vector<int32_t> heaviest_first_order(const std::vector<int64_t>& costs) {
   return {};
 }
 
+double mean_walk(const std::vector<int64_t>& costs) {
+  if (costs.empty()) return 0;
+  double sum = 0;
+  for (int64_t c : costs) sum += double(c);
+  return sum / double(costs.size());
+}
+
+long long persistent_grid(long long blocks, int sm_count, double mean_walk, int requested) {
+  long long cap = blocks;
+  if (requested > 0)
+    cap = requested;
+  else if (sm_count > 0 && mean_walk > 0 && mean_walk <= kPersistentMaxWalk)
+    cap = sm_count;
+  return std::max<long long>(1, std::min(blocks, cap));
+}
+
 } // namespace attnjit

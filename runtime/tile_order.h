@@ -26,4 +26,18 @@ std::vector<int64_t> query_tile_costs(const KeyRanges& ranges, const TileGeometr
 // case for causal, windows and dense masks.
 std::vector<int32_t> heaviest_first_order(const std::vector<int64_t>& costs);
 
+// Mean of the costs (0 for none).
+double mean_walk(const std::vector<int64_t>& costs);
+
+// Query tiles whose walk is at most this many key tiles on average make the sm90 kernel
+// persistent by default: per tile, its start (Q load, first key tiles, pipeline fill) and end
+// (the output stores) are then a large share, and a persistent block overlaps them with the
+// previous and next tiles. Longer walks measured faster with one block per tile.
+constexpr double kPersistentMaxWalk = 32;
+
+// Blocks to launch for `blocks` work items of the sm90 kernel, which loops over items:
+// `requested` > 0 asks for at most that many (Problem::persistent_blocks); 0 chooses one per SM
+// (the kernel keeps one block per SM) when the mean walk is known and short, else one per item.
+long long persistent_grid(long long blocks, int sm_count, double mean_walk, int requested);
+
 } // namespace attnjit

@@ -1,21 +1,24 @@
 // Forward attention for sm_90a (Hopper): wgmma tensor-core products, TMA tile loads into a
 // shared-memory ring completing on mbarriers, and warp specialization.
 //
-// A block of three warpgroups owns BlockM = 128 query rows of one (batch, head):
-// - warpgroup 0 is the producer. It gives most of its registers back (setmaxnreg); its first
-//   warp builds the walk list of the query tile (the key tiles the mask can attend, each tagged
-//   FULL or PARTIAL, as in the sm80 family) and one lane issues the TMA copies: the Q tile once,
-//   then each walked tile's K and V into the next free stage of the ring.
+// A block of three warpgroups works on query tiles of BlockM = 128 rows of one (batch, head),
+// one work item after another (persistent_item: heaviest tiles first; with one block per item
+// it is the classic one-tile block):
+// - warpgroup 0 is the producer. It gives most of its registers back (setmaxnreg). Its warp 1
+//   builds the walk stream: for each of the block's items in turn, the key tiles the mask can
+//   attend, each tagged FULL or PARTIAL (as in the sm80 family), then kTileEnd. One lane of its
+//   warp 0 issues the TMA copies: each item's Q tile (once every consumer is past the previous
+//   item's last S), then each walked tile's K and V into the next free stage of the ring.
 // - warpgroups 1 and 2 are consumers, 64 query rows each, with the registers the producer gave
 //   back. Per key tile: S = Q K^T (wgmma, both operands in shared memory), the element mask on
 //   PARTIAL tiles, the online softmax in fp32 (exp2 with the scale folded in), then O += P V
 //   (wgmma with P from registers). Each consumer warp releases the stage when its products are
-//   done.
-// Stage s has two mbarriers: `full` (the producer's arrive with the expected byte count; the
-// TMA copies complete it) and `empty` (one arrive per consumer warp). The producer also writes
-// the stage's walk entry beside it, so the consumers never read the walk list; entry -1 after
-// the last tile tells them to stop.
-//
+//   done. At kTileEnd they store the item's O and LSE and go on with the next item, whose first
+//   tiles the producer has already loaded.
+// Stage s has two mbarriers per tile (K and V): `full` (the producer's arrive with the expected
+// byte count; the TMA copies complete it) and `empty` (one arrive per consumer warp). The
+// producer also writes the stage's stream entry beside it, so the consumers never read the walk
+// list; a kTileEnd entry takes a stage with no copies.
 // Shared memory tiles are written by TMA with the 128-byte swizzle: a tile of R rows x HeadDim
 // columns is stored as HeadDim / 64 column blocks, each R rows of 128 bytes (64 elements), the
 // 16-byte chunk c of row r at chunk c ^ (r % 8); every block starts on a 1024-byte boundary.
@@ -58,11 +61,11 @@ template <int HeadDim, int BlockM, int BlockN, int Warps, int Stages> struct Fwd
   // than the producer gave back waits forever. The producer only hands out walk entries and
   // issues copies; a consumer holds O (HeadDim / 2 fp32), S (BlockN / 2) and two P tiles
   // (BlockN / 4 each) while the product of the previous tile is in flight.
-  static constexpr int kProducerRegs = 24;
+  static constexpr int kProducerRegs = 40;
   // The key loop overlaps the softmax of tile j with P V of tile j - 1 (needs two P tiles in
   // registers); at head dim 64 it runs one tile at a time (see the consumer loop).
   static constexpr bool kOverlap = HeadDim > 64;
-  static constexpr int kConsumerRegs = 240;
+  static constexpr int kConsumerRegs = 232;
   static_assert(128 * kProducerRegs + 256 * kConsumerRegs <= 168 * 384, "fwd_sm90: register trade");
 };
 
@@ -135,6 +138,62 @@ __device__ __forceinline__ uint64_t smem_desc(uint32_t addr, uint32_t lead, uint
          (static_cast<uint64_t>(stride >> 4) << 32) | (1ull << 62);
 }
 
+// The walk stream of a persistent block: the walk lists of its work items one after another,
+// each closed by kTileEnd. One warp fills it chunk by chunk (fill_stream); `item` is the work
+// item whose entries come next (-1: none left), `n` its number in the block's schedule, and
+// `open` whether its key-tile ranges are already in the walk list's cursor.
+struct StreamCursor {
+  long long q0, q1;
+  int n, item, open;
+};
+
+// Entry closing a work item's walk in the stream (tile entries are >= 0, padding is -1).
+constexpr int kTileEnd = -2;
+
+// The query positions of work item `w`'s tile: [q0, q1] (bottom-right aligned).
+template <int BlockM>
+__device__ __forceinline__ void tile_positions(const FwdParams& p, const BlockWork& w,
+                                               long long& q0, long long& q1) {
+  const int row0 = w.q_tile * BlockM;
+  const int rows = min(BlockM, p.seq_q - row0);
+  q0 = static_cast<long long>(row0) + p.q_offset;
+  q1 = static_cast<long long>(row0 + rows - 1) + p.q_offset;
+}
+
+// One warp writes stream positions [base, base + kWalkCap) of the walk list's ring: the rest of
+// the current item's walk, kTileEnd, the next item's walk, and so on; -1 once no item is left.
+template <class Mask, int BlockM, int BlockN, int Ranges>
+__device__ __forceinline__ void
+fill_stream(WalkList<Ranges, kWalkCap>& w, StreamCursor& c, const FwdParams& p, const Mask& mask,
+            int items, long long* range_lo, long long* range_hi, int base, int lane) {
+  int n = 0;
+  while (n < kWalkCap && c.item >= 0) {
+    if (!c.open) {
+      if (lane == 0) {
+        long long q0, q1;
+        tile_positions<BlockM>(p, work_item<false>(p, c.item), q0, q1);
+        c.q0 = q0;
+        c.q1 = q1;
+        c.open = 1;
+        build_tile_ranges<BlockN>(w, mask, q0, q1, p.seq_k, range_lo, range_hi, 1, 0);
+      }
+      __syncwarp();
+    }
+    n = walk_entries<Mask, BlockN>(w, mask, c.q0, c.q1, p.seq_k, base, n, lane);
+    if (n == kWalkCap) break; // the chunk is full; the item may go on in the next one
+    if (lane == 0) {
+      w.entry[(base + n) % (2 * kWalkCap)] = kTileEnd;
+      c.n += 1;
+      c.item = persistent_item(c.n, items);
+      c.open = 0;
+    }
+    __syncwarp();
+    ++n;
+  }
+  for (int i = n + lane; i < kWalkCap; i += 32) w.entry[(base + i) % (2 * kWalkCap)] = -1;
+  __syncwarp();
+}
+
 template <class Mask, class Elem, int HeadDim, int BlockM, int BlockN, int Warps, int Stages>
 __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, char* smem_raw) {
   using Shape = FwdShape<HeadDim, BlockM, BlockN, Warps, Stages>;
@@ -143,17 +202,22 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
   constexpr int kCB = Shape::kColBlocks;
   constexpr int kNT = BlockN / 8;  // 8-key column tiles of S
   constexpr int kDT = HeadDim / 8; // 8-wide column tiles of O
-  static_assert(sizeof(WalkList<kRanges, kWalkCap>) + 16 * kRanges + 40 * Stages + 32 <= 2048,
+  static_assert(sizeof(WalkList<kRanges, kWalkCap>) + sizeof(StreamCursor) + 16 * kRanges +
+                        40 * Stages + 48 <=
+                    2048,
                 "fwd_sm90: static shared memory past the 2 KiB that check_config reserves");
 
   __shared__ long long range_lo[kRanges], range_hi[kRanges];
   __shared__ WalkList<kRanges, kWalkCap> walk;
+  __shared__ StreamCursor cursor;
   // K and V of a stage complete and are released apart: a consumer is done with K_j as soon as
   // S_j is, while V_j stays in use until the next iteration's P V.
   __shared__ __align__(8) uint64_t full_k[Stages], full_v[Stages];
   __shared__ __align__(8) uint64_t empty_k[Stages], empty_v[Stages];
-  __shared__ __align__(8) uint64_t q_bar;
-  __shared__ __align__(8) uint64_t walk_bar[2];
+  // The Q tile of the current work item: loaded (q_full), no longer read (q_empty).
+  __shared__ __align__(8) uint64_t q_full, q_empty;
+  // Walk-list chunk slot s: filled (walk_bar[s]), read by the producer (walk_free[s]).
+  __shared__ __align__(8) uint64_t walk_bar[2], walk_free[2];
   __shared__ int stage_entry[Stages];
 
   // Tiles: Q, then Stages K tiles, then Stages V tiles; column block c of a tile of R rows sits
@@ -165,17 +229,22 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
 
   const int tid = threadIdx.x;
   const int wg = tid / 128;
-  const BlockWork work = block_work<false>(p);
-  const int head = work.head;
-  const int batch = work.batch;
-  const int kv_head = head / p.kv_group;
-  const int row0 = work.q_tile * BlockM;
-  const int rows = min(BlockM, p.seq_q - row0);
+  // Work items: (query tile rank, head, batch); the runtime launches at most one block per
+  // item, and each block loops over its share (persistent_item).
+  const int items = p.num_q_tiles * p.heads * p.batch;
   const int seq_k = p.seq_k;
-  const int q_offset = p.q_offset;
   const Mask mask(reinterpret_cast<const long long*>(p.mask_params));
-  const long long q0 = static_cast<long long>(row0) + q_offset;
-  const long long q1 = static_cast<long long>(row0 + rows - 1) + q_offset;
+  const int first_item = persistent_item(0, items);
+  if (first_item < 0) return; // a launch wider than the work
+
+  // The Q tile of work item `w` into shared memory, completing q_full.
+  auto load_q = [&](const BlockWork& w) {
+    const uint32_t bar = sm80::smem_addr(&q_full);
+    mbar_expect_tx(bar, Shape::kQBytes);
+#pragma unroll
+    for (int c = 0; c < kCB; ++c)
+      tma_load(sQ + c * BlockM * 128, maps.q, c * 64, w.q_tile * BlockM, w.head, w.batch, bar);
+  };
 
   if (tid == 0) {
     for (int s = 0; s < Stages; ++s) {
@@ -184,51 +253,68 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
       mbar_init(sm80::smem_addr(&empty_k[s]), Shape::kConsumers * 4);
       mbar_init(sm80::smem_addr(&empty_v[s]), Shape::kConsumers * 4);
     }
-    mbar_init(sm80::smem_addr(&q_bar), 1);
+    mbar_init(sm80::smem_addr(&q_full), 1);
+    mbar_init(sm80::smem_addr(&q_empty), Shape::kConsumers * 4);
     mbar_init(sm80::smem_addr(&walk_bar[0]), 1);
     mbar_init(sm80::smem_addr(&walk_bar[1]), 1);
+    mbar_init(sm80::smem_addr(&walk_free[0]), 1);
+    mbar_init(sm80::smem_addr(&walk_free[1]), 1);
     // The copy engine (the async proxy) must see the initialized barriers.
     asm volatile("fence.mbarrier_init.release.cluster;" ::: "memory");
     asm volatile("fence.proxy.async.shared::cta;" ::: "memory");
     tma_prefetch_map(maps.q);
     tma_prefetch_map(maps.k);
     tma_prefetch_map(maps.v);
-    const uint32_t bar = sm80::smem_addr(&q_bar);
-    mbar_expect_tx(bar, Shape::kQBytes);
-#pragma unroll
-    for (int c = 0; c < kCB; ++c)
-      tma_load(sQ + c * BlockM * 128, maps.q, c * 64, row0, head, batch, bar);
-  }
-  // Warp 0 fills the walk list's first chunk while every thread still has the registers of the
-  // launch; later chunks are filled by a consumer warp (below), so the producer's code stays
-  // small enough for the few registers it keeps.
-  if (tid < 32) {
-    if (tid == 0) build_tile_ranges<BlockN>(walk, mask, q0, q1, seq_k, range_lo, range_hi, 1, 0);
-    __syncwarp();
-    fill_walk<Mask, BlockN>(walk, mask, q0, q1, seq_k, 0, tid);
+    load_q(work_item<false>(p, first_item));
+    cursor.n = 0;
+    cursor.item = first_item;
+    cursor.open = 0;
   }
   __syncthreads();
 
   if (wg == 0) {
     // ---- producer ----
     regs_dec<Shape::kProducerRegs>();
-    if (tid >= 32) return;
+    if (tid >= 64) return;
+    if (tid >= 32) {
+      // Warp 1 fills the walk stream (the mask's classifier runs only here), chunk f into slot
+      // f % 2 once the producer has read chunk f - 2 there, until the stream has ended.
+      const int lane = tid - 32;
+#pragma unroll 1
+      for (int f = 0; cursor.item >= 0; ++f) {
+        if (f >= 2) mbar_wait(sm80::smem_addr(&walk_free[f % 2]), ((f - 2) / 2) & 1);
+        fill_stream<Mask, BlockM, BlockN>(walk, cursor, p, mask, items, range_lo, range_hi,
+                                          (f % 2) * kWalkCap, lane);
+        __threadfence_block();
+        __syncwarp();
+        if (lane == 0) mbar_arrive(sm80::smem_addr(&walk_bar[f % 2]));
+      }
+      return;
+    }
     const int lane = tid;
+    int n = 0; // the work item in progress, by its number in this block's schedule
+    BlockWork w = work_item<false>(p, first_item);
+    bool q_pending = false; // item n's Q is not loaded yet
 #pragma unroll 1
     for (int it = 0;; ++it) {
-      // Entry `it` lives in chunk (it / kWalkCap) % 2; chunks after the first come from fill
-      // f = it / kWalkCap, the ((f - 1) / 2)-th completion of that chunk's barrier.
-      if (it > 0 && it % kWalkCap == 0) {
+      // Entry `it` lives in chunk f = it / kWalkCap, slot f % 2: the (f / 2)-th completion of
+      // that slot's barrier.
+      if (it % kWalkCap == 0) {
         const int f = it / kWalkCap;
-        mbar_wait(sm80::smem_addr(&walk_bar[f % 2]), ((f - 1) / 2) & 1);
+        mbar_wait(sm80::smem_addr(&walk_bar[f % 2]), (f / 2) & 1);
       }
       const int e = walk.entry[it % (2 * kWalkCap)];
+      if (it % kWalkCap == kWalkCap - 1 && lane == 0)
+        mbar_arrive(sm80::smem_addr(&walk_free[(it / kWalkCap) % 2])); // chunk read
       const int s = it % Stages;
       // Wait until every consumer warp released the stage's previous K (then V) tile: the first
-      // pass over the ring finds the barriers in their initial phase and passes at once.
+      // pass over the ring finds the barriers in their initial phase and passes at once. An
+      // entry with no tile (kTileEnd) still takes the stage's K and V phases, so that the
+      // parity of stage s is always that of it / Stages.
       const int parity = ((it / Stages) & 1) ^ 1;
       mbar_wait(sm80::smem_addr(&empty_k[s]), parity);
       const int k0 = (e >> 1) * BlockN;
+      const int kv_head = w.head / p.kv_group;
       if (lane == 0) {
         stage_entry[s] = e;
         const uint32_t bar = sm80::smem_addr(&full_k[s]);
@@ -237,20 +323,38 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
 #pragma unroll
           for (int c = 0; c < kCB; ++c)
             tma_load(sK + s * Shape::kTileBytes + c * BlockN * 128, maps.k, c * 64, k0, kv_head,
-                     batch, bar);
+                     w.batch, bar);
         } else {
           mbar_arrive(bar); // no copies: the entry alone completes the phase
         }
       }
-      if (e < 0) break;
+      // The next item's Q goes in once every consumer warp is past the last S of the previous
+      // one, which happens before the previous item's V tiles are released: this wait comes
+      // after the first K tile of the item is on its way, and before any wait on a V stage.
+      if (q_pending) {
+        mbar_wait(sm80::smem_addr(&q_empty), (n - 1) & 1);
+        if (lane == 0) load_q(w);
+        q_pending = false;
+      }
+      if (e == -1) break; // not reached: the last item's kTileEnd stops the loop
       mbar_wait(sm80::smem_addr(&empty_v[s]), parity);
       if (lane == 0) {
         const uint32_t bar = sm80::smem_addr(&full_v[s]);
-        mbar_expect_tx(bar, Shape::kTileBytes);
+        if (e >= 0) {
+          mbar_expect_tx(bar, Shape::kTileBytes);
 #pragma unroll
-        for (int c = 0; c < kCB; ++c)
-          tma_load(sV + s * Shape::kTileBytes + c * BlockN * 128, maps.v, c * 64, k0, kv_head,
-                   batch, bar);
+          for (int c = 0; c < kCB; ++c)
+            tma_load(sV + s * Shape::kTileBytes + c * BlockN * 128, maps.v, c * 64, k0, kv_head,
+                     w.batch, bar);
+        } else {
+          mbar_arrive(bar);
+        }
+      }
+      if (e == kTileEnd) {
+        const int next = persistent_item(++n, items);
+        if (next < 0) break;
+        w = work_item<false>(p, next);
+        q_pending = true;
       }
     }
     return;
@@ -264,21 +368,14 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
   const int g = lane / 4;
   const int t = lane % 4;
   const int warp_row0 = cw * 64 + warp * 16;
-
-  float o[HeadDim / 2];
-  float row_max[2], row_sum[2];
-#pragma unroll
-  for (int i = 0; i < HeadDim / 2; ++i) o[i] = 0.f;
-#pragma unroll
-  for (int h = 0; h < 2; ++h) {
-    row_max[h] = sm80::neg_inf();
-    row_sum[h] = 0.f;
-  }
   const float scale_log2 = p.scale_log2;
+  const int q_offset = p.q_offset;
   // Q rows of this warpgroup: 64 rows into each column block.
   const uint32_t sQw = sQ + cw * 64 * 128;
 
-  mbar_wait(sm80::smem_addr(&q_bar), 0);
+  float o[HeadDim / 2];
+  float row_max[2], row_sum[2];
+  int row0 = 0; // first query row of the current work item's tile
 
   // S = Q K^T: HeadDim / 16 steps of 16 columns; a step's 32 bytes sit inside one 128-byte
   // swizzle row, so it starts 32 bytes further into the same column block.
@@ -372,129 +469,154 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
           o[d * 4 + h * 2 + 1] *= alpha[h];
         }
   };
-  // This warp is done with the K (or V) tile of stage s.
-  auto release = [&](uint64_t* bars, int s) {
+  // This warp is done with the K (or V) tile of stage s, or with the Q tile.
+  auto release = [&](uint64_t* bar) {
     __syncwarp();
-    if (lane == 0) mbar_arrive(sm80::smem_addr(&bars[s]));
+    if (lane == 0) mbar_arrive(sm80::smem_addr(bar));
+  };
+  // The stream entry at position `it`, once its stage is loaded (its K tile; V apart).
+  auto entry_at = [&](int it) {
+    mbar_wait(sm80::smem_addr(&full_k[it % Stages]), (it / Stages) & 1);
+    return stage_entry[it % Stages];
+  };
+  // A kTileEnd entry at position `it` took a stage with no tile: hand both halves back.
+  auto pass_end = [&](int it) {
+    const int s = it % Stages;
+    release(&empty_k[s]);
+    mbar_wait(sm80::smem_addr(&full_v[s]), (it / Stages) & 1);
+    release(&empty_v[s]);
   };
 
-  // The key loop, software-pipelined: S of tile j is computed while the product P V of tile
-  // j - 1 is still in flight, so the softmax of tile j overlaps it.
-  // A consumer warp refills the walk list's chunk f = it / kWalkCap + 1 at tile it (halfway
-  // through a chunk): the producer reads entry it + Stages at most, inside the other chunk, and
-  // needs this one kWalkCap / 2 - Stages tiles later. A producer that needs chunk f has seen
-  // chunk f - 1 full of tiles, so this consumer reaches the fill before the producer waits.
-  auto refill = [&](int it) {
-    if (it % kWalkCap == kWalkCap / 2 && cw == 0 && warp == 0) {
-      const int f = it / kWalkCap + 1;
-      fill_walk<Mask, BlockN>(walk, mask, q0, q1, seq_k, (f % 2) * kWalkCap, lane);
-      __threadfence_block();
-      __syncwarp();
-      if (lane == 0) mbar_arrive(sm80::smem_addr(&walk_bar[f % 2]));
+  int it = 0; // stream position, continued across work items
+#pragma unroll 1
+  for (int n = 0;; ++n) {
+    const int item = persistent_item(n, items);
+    if (item < 0) break;
+    const BlockWork work = work_item<false>(p, item);
+    row0 = work.q_tile * BlockM;
+#pragma unroll
+    for (int i = 0; i < HeadDim / 2; ++i) o[i] = 0.f;
+#pragma unroll
+    for (int h = 0; h < 2; ++h) {
+      row_max[h] = sm80::neg_inf();
+      row_sum[h] = 0.f;
     }
-  };
+    mbar_wait(sm80::smem_addr(&q_full), n & 1);
 
-  if constexpr (!Shape::kOverlap) {
-    // One tile at a time: S, softmax, then P V. At head dim 64 the products are short and
-    // this order measured faster than the overlapped loop below (426 against 376 TFLOP/s on
-    // the full mask, 128-key tiles).
-    for (int it = 0;; ++it) {
-      const int s = it % Stages;
-      mbar_wait(sm80::smem_addr(&full_k[s]), (it / Stages) & 1);
-      const int cur = stage_entry[s];
-      if (cur < 0) break;
-      refill(it);
-      float sc[BlockN / 2];
-      issue_qk(sc, sK + s * Shape::kTileBytes);
-      wgmma_wait<0>();
-      fence_regs(sc);
-      release(empty_k, s);
-      mask_tile(sc, cur);
-      uint32_t pa[BlockN / 16][4];
-      float alpha[2];
-      softmax(sc, pa, alpha);
-      rescale(alpha);
-      mbar_wait(sm80::smem_addr(&full_v[s]), (it / Stages) & 1);
-      issue_pv(pa, sV + s * Shape::kTileBytes);
-      wgmma_wait<0>();
-      fence_regs(o);
-      hold(pa);
-      release(empty_v, s);
-    }
-  } else {
-    mbar_wait(sm80::smem_addr(&full_k[0]), 0);
-    const int first = stage_entry[0];
-    if (first >= 0) {
-      uint32_t pa[BlockN / 16][4];
-      float alpha[2];
-      {
-        float sc[BlockN / 2];
-        issue_qk(sc, sK);
-        wgmma_wait<0>();
-        fence_regs(sc);
-        release(empty_k, 0);
-        mask_tile(sc, first);
-        softmax(sc, pa, alpha); // O is still zero: nothing to rescale
-      }
-      int prev = 0; // the previous tile's index in the walk
-      for (int it = 1;; ++it) {
+    if constexpr (!Shape::kOverlap) {
+      // One tile at a time: S, softmax, then P V. At head dim 64 the products are short and
+      // this order measured faster than the overlapped loop below (426 against 376 TFLOP/s on
+      // the full mask, 128-key tiles).
+      for (;; ++it) {
         const int s = it % Stages;
-        const int ps = prev % Stages;
-        mbar_wait(sm80::smem_addr(&full_k[s]), (it / Stages) & 1);
-        const int cur = stage_entry[s];
-        if (cur < 0) break;
-        refill(it);
+        const int cur = entry_at(it);
+        if (cur < 0) {
+          release(&q_empty);
+          pass_end(it++);
+          break;
+        }
         float sc[BlockN / 2];
         issue_qk(sc, sK + s * Shape::kTileBytes);
-        mbar_wait(sm80::smem_addr(&full_v[ps]), (prev / Stages) & 1);
-        issue_pv(pa, sV + ps * Shape::kTileBytes);
-        wgmma_wait<1>(); // S of this tile is done; P V of the previous one may still run
+        wgmma_wait<0>();
         fence_regs(sc);
-        release(empty_k, s);
+        release(&empty_k[s]);
         mask_tile(sc, cur);
-        uint32_t pn[BlockN / 16][4];
-        softmax(sc, pn, alpha);
+        uint32_t pa[BlockN / 16][4];
+        float alpha[2];
+        softmax(sc, pa, alpha);
+        rescale(alpha);
+        mbar_wait(sm80::smem_addr(&full_v[s]), (it / Stages) & 1);
+        issue_pv(pa, sV + s * Shape::kTileBytes);
         wgmma_wait<0>();
         fence_regs(o);
         hold(pa);
-        release(empty_v, ps);
-        rescale(alpha);
-#pragma unroll
-        for (int k = 0; k < BlockN / 16; ++k)
-#pragma unroll
-          for (int i = 0; i < 4; ++i) pa[k][i] = pn[k][i];
-        prev = it;
+        release(&empty_v[s]);
       }
-      const int ps = prev % Stages;
-      mbar_wait(sm80::smem_addr(&full_v[ps]), (prev / Stages) & 1);
-      issue_pv(pa, sV + ps * Shape::kTileBytes);
-      wgmma_wait<0>();
-      fence_regs(o);
-      hold(pa);
-      release(empty_v, ps);
+    } else {
+      const int first = entry_at(it);
+      if (first < 0) {
+        release(&q_empty);
+        pass_end(it++);
+      } else {
+        uint32_t pa[BlockN / 16][4];
+        float alpha[2];
+        {
+          float sc[BlockN / 2];
+          issue_qk(sc, sK + (it % Stages) * Shape::kTileBytes);
+          wgmma_wait<0>();
+          fence_regs(sc);
+          release(&empty_k[it % Stages]);
+          mask_tile(sc, first);
+          softmax(sc, pa, alpha); // O is still zero: nothing to rescale
+        }
+        int prev = it++;    // stream position of the tile whose P is in pa
+        int in_flight = -1; // stream position of the tile whose P V is in flight, if any
+        uint32_t pn[BlockN / 16][4];
+        for (;; ++it) {
+          const int cur = entry_at(it);
+          // The P V issued by the previous iteration is waited for here, behind this tile's
+          // barrier wait (another basic block), so that the instruction scheduler cannot hoist
+          // the wait above the softmax it is meant to overlap.
+          if (in_flight >= 0) {
+            wgmma_wait<0>();
+            fence_regs(o);
+            hold(pa);
+            release(&empty_v[in_flight % Stages]);
+            rescale(alpha);
+#pragma unroll
+            for (int k = 0; k < BlockN / 16; ++k)
+#pragma unroll
+              for (int i = 0; i < 4; ++i) pa[k][i] = pn[k][i];
+          }
+          if (cur < 0) break;
+          const int s = it % Stages;
+          const int ps = prev % Stages;
+          float sc[BlockN / 2];
+          mbar_wait(sm80::smem_addr(&full_v[ps]), (prev / Stages) & 1);
+          issue_qk(sc, sK + s * Shape::kTileBytes);
+          issue_pv(pa, sV + ps * Shape::kTileBytes);
+          in_flight = prev;
+          wgmma_wait<1>(); // S of this tile is done; P V of the previous one may still run
+          fence_regs(sc);
+          release(&empty_k[s]);
+          mask_tile(sc, cur);
+          softmax(sc, pn, alpha);
+          prev = it;
+        }
+        release(&q_empty); // every S of this item is done
+        const int ps = prev % Stages;
+        mbar_wait(sm80::smem_addr(&full_v[ps]), (prev / Stages) & 1);
+        issue_pv(pa, sV + ps * Shape::kTileBytes);
+        wgmma_wait<0>();
+        fence_regs(o);
+        hold(pa);
+        release(&empty_v[ps]);
+        pass_end(it++);
+      }
     }
-  }
 
-  // Epilogue: normalize and store this thread's O pairs and its rows' natural-log LSE. A row
-  // with no attended key has sum 0: O = 0 and LSE = -inf, never NaN.
+    // Epilogue: normalize and store this thread's O pairs and its rows' natural-log LSE. A row
+    // with no attended key has sum 0: O = 0 and LSE = -inf, never NaN.
+    const int rows = min(BlockM, p.seq_q - row0);
 #pragma unroll
-  for (int h = 0; h < 2; ++h) {
-    float sum = row_sum[h];
-    sum += __shfl_xor_sync(0xffffffffu, sum, 1);
-    sum += __shfl_xor_sync(0xffffffffu, sum, 2);
-    const float inv = sum > 0.f ? 1.f / sum : 0.f;
-    const int r = warp_row0 + g + h * 8;
-    if (r >= rows) continue;
-    Elem* gO = static_cast<Elem*>(p.o) + batch * p.o_stride_b + head * p.o_stride_h +
-               static_cast<int64_t>(row0 + r) * p.o_stride_s + 2 * t;
+    for (int h = 0; h < 2; ++h) {
+      float sum = row_sum[h];
+      sum += __shfl_xor_sync(0xffffffffu, sum, 1);
+      sum += __shfl_xor_sync(0xffffffffu, sum, 2);
+      const float inv = sum > 0.f ? 1.f / sum : 0.f;
+      const int r = warp_row0 + g + h * 8;
+      if (r >= rows) continue;
+      Elem* gO = static_cast<Elem*>(p.o) + work.batch * p.o_stride_b + work.head * p.o_stride_h +
+                 static_cast<int64_t>(row0 + r) * p.o_stride_s + 2 * t;
 #pragma unroll
-    for (int d = 0; d < kDT; ++d)
-      *reinterpret_cast<uint32_t*>(gO + d * 8) =
-          Ops::pack(o[d * 4 + h * 2] * inv, o[d * 4 + h * 2 + 1] * inv);
-    if (p.lse != nullptr && t == 0)
-      p.lse[(static_cast<int64_t>(batch) * p.heads + head) * p.seq_q + row0 + r] =
-          sum > 0.f ? (row_max[h] * scale_log2 + __log2f(sum)) * 0.6931471805599453f
-                    : sm80::neg_inf();
+      for (int d = 0; d < kDT; ++d)
+        *reinterpret_cast<uint32_t*>(gO + d * 8) =
+            Ops::pack(o[d * 4 + h * 2] * inv, o[d * 4 + h * 2 + 1] * inv);
+      if (p.lse != nullptr && t == 0)
+        p.lse[(static_cast<int64_t>(work.batch) * p.heads + work.head) * p.seq_q + row0 + r] =
+            sum > 0.f ? (row_max[h] * scale_log2 + __log2f(sum)) * 0.6931471805599453f
+                      : sm80::neg_inf();
+    }
   }
 }
 

@@ -37,14 +37,16 @@ __device__ __forceinline__ int tile_class(const Mask& mask, long long q0, long l
   return mask.classify(q0, q1, k0, k1);
 }
 
-// Warp 0 writes list entries [base, base + Cap) from the refill cursor: each lane classifies
-// one candidate tile per round, a ballot compacts the non-EMPTY ones in order, and entries past
-// the end of the walk are -1. Called by all 32 lanes of one warp.
+// One warp appends walk entries from the refill cursor at list positions [base + n, base + Cap):
+// each lane classifies one candidate tile per round and a ballot compacts the non-EMPTY ones in
+// order. Stops when the chunk is full or the ranges are exhausted; returns the new n and leaves
+// the cursor at the first tile not yet written. Called by all 32 lanes of one warp.
 template <class Mask, int BlockN, int Ranges, int Cap>
-__device__ __forceinline__ void fill_walk(WalkList<Ranges, Cap>& w, const Mask& mask, long long q0,
-                                          long long q1, int seq_k, int base, int lane) {
+__device__ __forceinline__ int walk_entries(WalkList<Ranges, Cap>& w, const Mask& mask,
+                                            long long q0, long long q1, int seq_k, int base, int n,
+                                            int lane) {
   const int count = w.count;
-  int r = w.r, t = w.t, n = 0;
+  int r = w.r, t = w.t;
   while (n < Cap && r < count) {
     // This lane's candidate: the lane-th tile at or after (r, t) across the ranges.
     int cr = r, ct = t + lane;
@@ -70,12 +72,23 @@ __device__ __forceinline__ void fill_walk(WalkList<Ranges, Cap>& w, const Mask& 
       t = __shfl_sync(0xffffffffu, ct, 31) + 1;
     }
   }
-  for (int i = n + lane; i < Cap; i += 32) w.entry[(base + i) % (2 * Cap)] = -1;
   __syncwarp();
   if (lane == 0) {
     w.r = r;
     w.t = t;
   }
+  __syncwarp();
+  return n;
+}
+
+// Warp 0 writes list entries [base, base + Cap) from the refill cursor; entries past the end of
+// the walk are -1. Called by all 32 lanes of one warp.
+template <class Mask, int BlockN, int Ranges, int Cap>
+__device__ __forceinline__ void fill_walk(WalkList<Ranges, Cap>& w, const Mask& mask, long long q0,
+                                          long long q1, int seq_k, int base, int lane) {
+  const int n = walk_entries<Mask, BlockN>(w, mask, q0, q1, seq_k, base, 0, lane);
+  for (int i = n + lane; i < Cap; i += 32) w.entry[(base + i) % (2 * Cap)] = -1;
+  __syncwarp();
 }
 
 // Block index -> (query tile, head, batch). The launch grid is linear with the query tile's rank
@@ -87,10 +100,10 @@ struct BlockWork {
   int q_tile, head, batch, split;
 };
 
-// General = false: the dense-batch variant, where q_pack and num_splits are 1 by contract.
-template <bool General> __device__ __forceinline__ BlockWork block_work(const FwdParams& p) {
-  const long long linear =
-      blockIdx.x + static_cast<long long>(gridDim.x) * (blockIdx.y + gridDim.y * blockIdx.z);
+// Work item `linear` -> (query tile, head, batch, split). General = false: the dense-batch
+// variant, where q_pack and num_splits are 1 by contract.
+template <bool General>
+__device__ __forceinline__ BlockWork work_item(const FwdParams& p, long long linear) {
   // Shares of one split-KV tile sit between the rank and the (head, batch) unit, so the query
   // heads of one key/value group reading the same share run side by side and share L2.
   const int q_pack = General ? p.q_pack : 1;
@@ -106,6 +119,22 @@ template <bool General> __device__ __forceinline__ BlockWork block_work(const Fw
   // most keys) first.
   w.q_tile = p.tile_order ? p.tile_order[rank] : p.num_q_tiles - 1 - rank;
   return w;
+}
+
+template <bool General> __device__ __forceinline__ BlockWork block_work(const FwdParams& p) {
+  return work_item<General>(p, blockIdx.x + static_cast<long long>(gridDim.x) *
+                                                (blockIdx.y + gridDim.y * blockIdx.z));
+}
+
+// The persistent schedule (dense-batch variant): a launch of G blocks takes the work items in
+// the order above (heaviest query tiles first) in rounds of G. Block b takes item n * G + b in
+// even rounds n and n * G + G - 1 - b in odd ones, so the block that drew the heaviest item of
+// one round draws the lightest of the next. -1 past the last item; the items a block gets are
+// always its first few rounds.
+__device__ __forceinline__ int persistent_item(int n, int items) {
+  const int g = static_cast<int>(gridDim.x), b = static_cast<int>(blockIdx.x);
+  const long long k = static_cast<long long>(n) * g + ((n & 1) ? g - 1 - b : b);
+  return k < items ? static_cast<int>(k) : -1;
 }
 
 // One lane: the mask's key intervals for query positions [q0, q1] -> clipped, merged key-tile

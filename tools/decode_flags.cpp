@@ -29,6 +29,10 @@ void add_decode_flags(CLI::App* cmd, DecodeFlags& f) {
   cmd->add_option("--pack-gqa", f.pack_gqa,
                   "GQA packing (GPU): 0 = when a head's queries underfill a tile, 1 = off, 2 = on")
       ->check(CLI::Range(0, 2));
+  cmd->add_option("--persistent-blocks", f.persistent_blocks,
+                  "persistent blocks (GPU, sm90 family): 0 = chosen from the mask, N = at most N "
+                  "(a large N: one block per query tile)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--seqlens-k", f.seqlens_k,
                   "per-sequence key lengths a,b,...: the batch is their count (with only these, "
                   "a padded cache read through seqused_k, --seq-q queries each)")
@@ -42,6 +46,7 @@ void add_decode_flags(CLI::App* cmd, DecodeFlags& f) {
 std::string apply_decode_flags(const DecodeFlags& f, RandomRunOptions& ro) {
   ro.kv_splits = f.splits;
   ro.pack_gqa = f.pack_gqa;
+  ro.persistent_blocks = f.persistent_blocks;
   for (auto [text, out, flag] : {std::tuple{&f.seqlens_q, &ro.seqlens_q, "--seqlens-q"},
                                  std::tuple{&f.seqlens_k, &ro.seqlens_k, "--seqlens-k"}}) {
     if (text->empty()) continue;

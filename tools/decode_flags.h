@@ -11,8 +11,9 @@
 namespace attnjit::cli {
 
 struct DecodeFlags {
-  int splits = 0;   // Problem::kv_splits
-  int pack_gqa = 0; // Problem::pack_gqa
+  int splits = 0;            // Problem::kv_splits
+  int pack_gqa = 0;          // Problem::pack_gqa
+  int persistent_blocks = 0; // Problem::persistent_blocks
   std::string seqlens_q, seqlens_k;
 };
 

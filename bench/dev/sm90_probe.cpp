@@ -2,7 +2,9 @@
 // from generated sm90 sources, checks each against an fp64 reference on fresh random data with
 // a poisoned output (GQA, odd lengths, Lq != Lk), then times it at sequence 16384, batch 1,
 // 16 heads. Usage: sm90_probe CUBIN MASK HEAD_DIM BLOCK_N STAGES [DTYPE]...  (groups of six),
-// MASK one of full, causal, sinkwin (causal & (window(1023, 0) | sink(4))).
+// MASK one of full, causal, window (window(1023, 0)), chunk (causal & chunk(2048)), sinkwin
+// (causal & (window(1023, 0) | sink(4))). Each case is checked with one block per work item and
+// with persistent launches of 132 and 5 blocks, and timed both ways.
 #include "templates/fwd_params.cuh"
 
 #include <cuda.h>
@@ -10,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <random>
@@ -72,9 +75,18 @@ float from_half_bits(uint16_t h, bool bf) {
 }
 
 bool attend(const std::string& mask, long q, long k) {
-  if (mask == "full") return true;
-  if (mask == "causal") return k <= q;
-  return k <= q && ((q - 1023 <= k && k <= q) || k < 4); // sinkwin
+  switch (mask[0] == 'c' ? mask[1] : mask[0]) {
+  case 'f':
+    return true; // full
+  case 'a':
+    return k <= q; // causal
+  case 'w':
+    return k <= q && q - 1023 <= k; // window
+  case 'h':
+    return k <= q && k / 2048 == q / 2048; // chunk
+  default:
+    return k <= q && ((q - 1023 <= k && k <= q) || k < 4); // sinkwin
+  }
 }
 
 struct Tensors {
@@ -105,6 +117,7 @@ struct Run {
   CUfunction fn;
   int hd, bn, stages;
   bool bf;
+  unsigned grid = 0; // blocks launched: 0 = one per work item, else at most this many
   int smem() const { return (128 * hd + 2 * stages * bn * hd) * 2 + 1024; }
   void launch(const Tensors& t, int batch, int heads, int kv_heads, int sq, int sk, CUstream st) {
     attnjit::FwdParams p{};
@@ -131,7 +144,8 @@ struct Run {
     std::memcpy(&maps.k, &mk, 128);
     std::memcpy(&maps.v, &mv, 128);
     void* args[] = {&p, &maps};
-    const unsigned blocks = unsigned(p.num_q_tiles) * heads * batch;
+    const unsigned items = unsigned(p.num_q_tiles) * heads * batch;
+    const unsigned blocks = grid > 0 && grid < items ? grid : items;
     CK(cuLaunchKernel(fn, blocks, 1, 1, 384, 1, 1, unsigned(smem()), st, args, nullptr));
   }
 };
@@ -233,14 +247,7 @@ double attended_pairs(const std::string& mask, long sq, long sk) {
   double n = 0;
   for (long i = 0; i < sq; ++i) {
     const long qpos = i + sk - sq;
-    if (mask == "full")
-      n += sk;
-    else if (mask == "causal")
-      n += std::min(qpos + 1, sk);
-    else {
-      const long lo = std::max(0l, qpos - 1023);
-      n += qpos - lo + 1 + std::min(lo, 4l);
-    }
+    for (long k = 0; k < sk; ++k) n += attend(mask, qpos, k) ? 1 : 0;
   }
   return n;
 }
@@ -256,7 +263,7 @@ int main(int argc, char** argv) {
   CK(cuCtxSetCurrent(ctx));
   std::mt19937 rng(1234);
   std::printf("| cubin | mask | hd | bn | st | dtype | err 1000 gqa | err 127x4097 | err 17x17 b2 "
-              "| lse err | ms 16k | TFLOP/s |\n");
+              "| lse err | TFLOP/s, a block per item | TFLOP/s, 132 blocks |\n");
   for (int a = 1; a + 5 < argc; a += 6) {
     Case c{argv[a],
            argv[a + 1],
@@ -274,10 +281,17 @@ int main(int argc, char** argv) {
     CK(cuModuleGetFunction(&run.fn, mod, "attnjit_fwd"));
     run.hd = c.hd, run.bn = c.bn, run.stages = c.stages, run.bf = c.dtype == "bf16";
     CK(cuFuncSetAttribute(run.fn, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, run.smem()));
-    double l1, l2, l3;
-    const double e1 = check(run, c.mask, 1, 4, 2, 1000, 1000, rng, &l1);
-    const double e2 = check(run, c.mask, 1, 2, 1, 127, 4097, rng, &l2);
-    const double e3 = check(run, c.mask, 2, 2, 2, 17, 17, rng, &l3);
+    // Checked with one block per work item, and persistent: 132 blocks, then 5 (many items
+    // per block, walk chunks spanning items); the worst of the three.
+    double e1 = 0, e2 = 0, e3 = 0, l1 = 0, l2 = 0, l3 = 0;
+    for (unsigned grid : {0u, 132u, 5u}) {
+      run.grid = grid;
+      double a, b, d;
+      e1 = std::max(e1, check(run, c.mask, 1, 4, 2, 1000, 1000, rng, &a));
+      e2 = std::max(e2, check(run, c.mask, 2, 3, 1, 127, 4097, rng, &b));
+      e3 = std::max(e3, check(run, c.mask, 2, 2, 2, 17, 17, rng, &d));
+      l1 = std::max(l1, a), l2 = std::max(l2, b), l3 = std::max(l3, d);
+    }
     // Timing: batch 1, 16 heads, 16384 (8192 at head dim 256).
     const int L = c.hd == 256 ? 8192 : 16384, H = 16;
     const size_t n = size_t(H) * L * c.hd;
@@ -288,28 +302,34 @@ int main(int argc, char** argv) {
     t.v = upload(q.data(), n * 2);
     t.o = upload(nullptr, n * 2);
     t.lse = upload(nullptr, size_t(H) * L * 4);
-    for (int w = 0; w < 3; ++w) run.launch(t, 1, H, H, L, L, nullptr);
-    CK(cuCtxSynchronize());
-    std::vector<float> ms;
-    CUevent e0, e1v;
-    CK(cuEventCreate(&e0, 0));
-    CK(cuEventCreate(&e1v, 0));
-    for (int r = 0; r < 15; ++r) {
-      CK(cuEventRecord(e0, nullptr));
-      run.launch(t, 1, H, H, L, L, nullptr);
-      CK(cuEventRecord(e1v, nullptr));
-      CK(cuEventSynchronize(e1v));
-      float x;
-      CK(cuEventElapsedTime(&x, e0, e1v));
-      ms.push_back(x);
-    }
-    std::sort(ms.begin(), ms.end());
-    const double med = ms[ms.size() / 2];
     const double flops = 4.0 * c.hd * attended_pairs(c.mask, L, L) * H;
+    double tf[2];
+    tf[1] = 0;
+    const char* modes = std::getenv("PROBE_MODES"); // "0": time only one block per item
+    for (int mode = 0; mode < (modes && modes[0] == '0' ? 1 : 2); ++mode) {
+      run.grid = mode == 0 ? 0u : 132u;
+      for (int w = 0; w < 3; ++w) run.launch(t, 1, H, H, L, L, nullptr);
+      CK(cuCtxSynchronize());
+      std::vector<float> ms;
+      CUevent e0, e1v;
+      CK(cuEventCreate(&e0, 0));
+      CK(cuEventCreate(&e1v, 0));
+      for (int r = 0; r < 15; ++r) {
+        CK(cuEventRecord(e0, nullptr));
+        run.launch(t, 1, H, H, L, L, nullptr);
+        CK(cuEventRecord(e1v, nullptr));
+        CK(cuEventSynchronize(e1v));
+        float x;
+        CK(cuEventElapsedTime(&x, e0, e1v));
+        ms.push_back(x);
+      }
+      std::sort(ms.begin(), ms.end());
+      tf[mode] = flops / ms[ms.size() / 2] / 1e9;
+    }
     for (CUdeviceptr d : {t.q, t.k, t.v, t.o, t.lse}) cuMemFree(d);
-    std::printf("| %s | %s | %d | %d | %d | %s | %.2e | %.2e | %.2e | %.1e | %.3f | %.0f |\n",
+    std::printf("| %s | %s | %d | %d | %d | %s | %.2e | %.2e | %.2e | %.1e | %.0f | %.0f |\n",
                 c.cubin.c_str(), c.mask.c_str(), c.hd, c.bn, c.stages, c.dtype.c_str(), e1, e2, e3,
-                std::max({l1, l2, l3}), med, flops / med / 1e9);
+                std::max({l1, l2, l3}), tf[0], tf[1]);
     std::fflush(stdout);
     cuModuleUnload(mod);
   }

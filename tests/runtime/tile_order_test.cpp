@@ -50,3 +50,29 @@ TEST_CASE("tile order: bottom-right alignment and edge tiles", "[tile_order]") {
   CHECK(s == std::vector<int64_t>{1, 2});
   CHECK(costs("none", {}, {300, 300, 128, 128}) == std::vector<int64_t>{0, 0, 0});
 }
+
+TEST_CASE("persistent grid: one block per SM for short walks, one per tile otherwise",
+          "[tile_order]") {
+  // Chosen (requested 0): persistent only when the mean walk is known and short.
+  CHECK(persistent_grid(2048, 132, 9.0, 0) == 132);
+  CHECK(persistent_grid(2048, 132, kPersistentMaxWalk, 0) == 132);
+  CHECK(persistent_grid(2048, 132, kPersistentMaxWalk + 1, 0) == 2048);
+  CHECK(persistent_grid(2048, 132, 0.0, 0) == 2048); // unknown walk
+  CHECK(persistent_grid(2048, 0, 9.0, 0) == 2048);   // unknown SM count
+  CHECK(persistent_grid(100, 132, 9.0, 0) == 100);   // fewer tiles than SMs
+  // Requested: at most that many, never more blocks than work items, never none.
+  CHECK(persistent_grid(2048, 132, 128.0, 7) == 7);
+  CHECK(persistent_grid(2048, 132, 9.0, 1 << 30) == 2048);
+  CHECK(persistent_grid(5, 132, 9.0, 1) == 1);
+  CHECK(persistent_grid(1, 132, 9.0, 0) == 1);
+}
+
+TEST_CASE("tile order: mean walk of the query tiles", "[tile_order]") {
+  CHECK(mean_walk({}) == 0.0);
+  CHECK(mean_walk({1, 2, 3, 6}) == 3.0);
+  // Causal at 16384 with 128 x 128 tiles: tile t walks t + 1 key tiles. A 1024-key window:
+  // 9 key tiles per query tile, except 1..8 for the first eight.
+  CHECK(mean_walk(costs("causal", {}, {16384, 16384, 128, 128})) == Approx(64.5));
+  CHECK(mean_walk(costs("window(1023, 0)", {}, {16384, 16384, 128, 128})) ==
+        Approx((36.0 + 120 * 9) / 128));
+}

@@ -91,8 +91,9 @@ typedef struct attnjit_problem {
   const int32_t* cu_seqlens_k;
   const int32_t* seqused_k; /* [batch]: keys used by each sequence */
   int max_seq_q, max_seq_k;
-  int kv_splits; /* 0 = chosen, 1 = off, N = N shares per query tile */
-  int pack_gqa;  /* 0 = chosen, 1 = off, 2 = on */
+  int kv_splits;         /* 0 = chosen, 1 = off, N = N shares per query tile */
+  int pack_gqa;          /* 0 = chosen, 1 = off, 2 = on */
+  int persistent_blocks; /* sm90 family: 0 = chosen, N = at most N persistent blocks */
 } attnjit_problem;
 
 /* Fills `problem` with zeros, batch = heads = kv_heads = 1 and no dtype/head dim check. */

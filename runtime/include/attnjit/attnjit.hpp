@@ -128,6 +128,12 @@ struct Problem {
   // (row r: head r % group, position r / group), so K and V are read once per group. 0 = when
   // one head's query rows fill less than a tile (decode), 1 = off, 2 = on.
   int pack_gqa = 0;
+  // Persistent blocks on the GPU (sm90 family): the kernel's blocks loop over query tiles,
+  // heaviest first, each block overlapping one tile's end with the next one's start. 0 = chosen
+  // from the problem (one block per SM when the mask's query tiles walk at most 32 key tiles on
+  // average, else one block per query tile), N = at most N blocks (N >= the query tiles x heads
+  // x batch: one block per tile). The other kernels ignore it.
+  int persistent_blocks = 0;
   // On the GPU, a kernel has two variants: compile() builds the dense-batch one; the first run
   // that uses varlen arrays, GQA packing or split-KV builds the general one (through the same
   // memory and disk caches, so that run takes the NVRTC time once) and later runs reuse it.
