@@ -87,7 +87,9 @@ ATTNJIT_HD inline long long sat_mul(long long a, long long b) {
   if (a == 0 || b == 0) return 0;
   const long long ma = a < 0 ? -a : a, mb = b < 0 ? -b : b;
   if (mb > kMaskInf / ma) return (a < 0) != (b < 0) ? -kMaskInf : kMaskInf;
-  return a * b; // |a * b| <= kMaskInf here: nothing to clamp
+  // |a * b| <= kMaskInf here, so the clamp never acts; it stays because dropping it shifted
+  // ptxas's register allocation into more spills in some hd256 sm90 kernels.
+  return sat(a * b);
 }
 
 // ---- Three-valued logic over a block: ordered so that AND is min and OR is max.
