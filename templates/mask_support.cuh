@@ -79,10 +79,16 @@ ATTNJIT_HD inline long long sat(long long a) {
 ATTNJIT_HD inline long long sat_add(long long a, long long b) {
   return sat(a + b);
 }
+// |a * b| > kMaskInf is tested as |b| > kMaskInf / |a| (the same test for positive integers),
+// dividing by the first operand: callers pass the constant there (a coefficient of the mask),
+// so the division folds at compile time. Dividing by a position instead leaves a 64-bit division
+// per call in the kernel, a long instruction sequence that also lengthens NVRTC's compile.
 ATTNJIT_HD inline long long sat_mul(long long a, long long b) {
   if (a == 0 || b == 0) return 0;
   const long long ma = a < 0 ? -a : a, mb = b < 0 ? -b : b;
-  if (ma > kMaskInf / mb) return (a < 0) != (b < 0) ? -kMaskInf : kMaskInf;
+  if (mb > kMaskInf / ma) return (a < 0) != (b < 0) ? -kMaskInf : kMaskInf;
+  // |a * b| <= kMaskInf here, so the clamp never acts; it stays because dropping it shifted
+  // ptxas's register allocation into more spills in some hd256 sm90 kernels.
   return sat(a * b);
 }
 
@@ -604,8 +610,8 @@ ATTNJIT_HD inline IntervalList<Cap> atom_key_set(const MaskPlanView& p, const Ma
     long long lo = -kMaskInf, hi = kMaskInf;
     const bool upper = at.op == kCmpEq || at.kdiv_sign > 0; // G <= H <= h.hi
     const bool lower = at.op == kCmpEq || at.kdiv_sign < 0; // G >= H >= h.lo
-    if (upper) hi = sat_add(sat_add(sat_mul(sat_add(h.hi, 1), at.kdiv_div), -1), -at.kdiv_e);
-    if (lower) lo = sat_add(sat_mul(h.lo, at.kdiv_div), -at.kdiv_e);
+    if (upper) hi = sat_add(sat_add(sat_mul(at.kdiv_div, sat_add(h.hi, 1)), -1), -at.kdiv_e);
+    if (lower) lo = sat_add(sat_mul(at.kdiv_div, h.lo), -at.kdiv_e);
     return List::single(lo, hi);
   }
   if (at.b == 0) {
