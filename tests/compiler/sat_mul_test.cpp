@@ -22,8 +22,21 @@ long long exact_sat_mul(long long a, long long b) {
 } // namespace
 
 TEST_CASE("sat_mul saturates exactly where the product leaves [-kMaskInf, kMaskInf]") {
-  std::vector<long long> mags = {0, 1, 2, 3, 7, 256, 1023, 4096, 65536, 1ll << 30, (1ll << 31) - 1,
-                                 1ll << 31, 3037000499ll, 3037000500ll, 1ll << 32};
+  std::vector<long long> mags = {0,
+                                 1,
+                                 2,
+                                 3,
+                                 7,
+                                 256,
+                                 1023,
+                                 4096,
+                                 65536,
+                                 1ll << 30,
+                                 (1ll << 31) - 1,
+                                 1ll << 31,
+                                 3037000499ll,
+                                 3037000500ll,
+                                 1ll << 32};
   // Around kMaskInf's divisors: k * m right below, at and above kMaskInf.
   for (long long d : {1ll, 2ll, 3ll, 5ll, 7ll, 1000ll, 1ll << 20, 1ll << 30}) {
     for (long long off : {-1ll, 0ll, 1ll}) mags.push_back(kMaskInf / d + off);
