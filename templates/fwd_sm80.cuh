@@ -355,8 +355,9 @@ __device__ __forceinline__ void fwd(const FwdParams& p, char* smem_raw) {
 #pragma unroll
             for (int e = 0; e < 2; ++e) {
               const int k = k0 + n * 8 + 2 * t + e;
-              const bool keep = k < seq_k && (!partial || mask.attend(q, k));
-              if (!keep) s[mt][n][h * 2 + e] = neg_inf();
+              // Bitwise, not short-circuit: no branch per element (see fwd_sm90.cuh).
+              const bool keep = (k < seq_k) & (!partial | mask.attend(q, k));
+              s[mt][n][h * 2 + e] = keep ? s[mt][n][h * 2 + e] : neg_inf();
             }
         }
     }
