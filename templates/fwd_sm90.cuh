@@ -423,10 +423,8 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
 #pragma unroll
           for (int e = 0; e < 2; ++e) {
             const int k = k0 + n * 8 + 2 * t + e;
-            // Bitwise, not short-circuit: predicates and one select per element, no branches
-            // (a branch per element made this loop the largest piece of NVRTC's work).
-            const bool keep = (k < seq_k) & (!partial | mask.attend(q, k));
-            sc[n * 4 + h * 2 + e] = keep ? sc[n * 4 + h * 2 + e] : sm80::neg_inf();
+            const bool keep = k < seq_k && (!partial || mask.attend(q, k));
+            if (!keep) sc[n * 4 + h * 2 + e] = sm80::neg_inf();
           }
       }
     }
@@ -535,50 +533,57 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
         release(&empty_v[s]);
       }
     } else {
-      // One loop body for every tile, the first included: no peeled copy, since NVRTC's
-      // compile time follows the code size. Iteration j issues S_j and, from the item's second
-      // tile on, P V of tile j - 1, then waits for S_j only.
-      int prev = -1;      // stream position of the tile whose P is in pn, if any
-      int in_flight = -1; // stream position of the tile whose P V is in flight, if any
-      uint32_t pa[BlockN / 16][4], pn[BlockN / 16][4];
-      float alpha[2];
-      for (;; ++it) {
-        const int cur = entry_at(it);
-        // The P V issued by the previous iteration is waited for here, behind this tile's
-        // barrier wait (another basic block), so that the instruction scheduler cannot hoist
-        // the wait above the softmax it is meant to overlap. Waiting, rescaling and moving P
-        // share one condition, so ptxas sees O read only once no product is in flight.
-        if (prev >= 0) {
+      const int first = entry_at(it);
+      if (first < 0) {
+        release(&q_empty);
+        pass_end(it++);
+      } else {
+        uint32_t pa[BlockN / 16][4];
+        float alpha[2];
+        {
+          float sc[BlockN / 2];
+          issue_qk(sc, sK + (it % Stages) * Shape::kTileBytes);
           wgmma_wait<0>();
-          fence_regs(o);
-          hold(pa);
-          if (in_flight >= 0) release(&empty_v[in_flight % Stages]);
-          rescale(alpha);
-#pragma unroll
-          for (int k = 0; k < BlockN / 16; ++k)
-#pragma unroll
-            for (int i = 0; i < 4; ++i) pa[k][i] = pn[k][i];
+          fence_regs(sc);
+          release(&empty_k[it % Stages]);
+          mask_tile(sc, first);
+          softmax(sc, pa, alpha); // O is still zero: nothing to rescale
         }
-        if (cur < 0) break;
-        const int s = it % Stages;
-        float sc[BlockN / 2];
-        if (prev >= 0) mbar_wait(sm80::smem_addr(&full_v[prev % Stages]), (prev / Stages) & 1);
-        issue_qk(sc, sK + s * Shape::kTileBytes);
-        if (prev >= 0) {
-          issue_pv(pa, sV + (prev % Stages) * Shape::kTileBytes);
+        int prev = it++;    // stream position of the tile whose P is in pa
+        int in_flight = -1; // stream position of the tile whose P V is in flight, if any
+        uint32_t pn[BlockN / 16][4];
+        for (;; ++it) {
+          const int cur = entry_at(it);
+          // The P V issued by the previous iteration is waited for here, behind this tile's
+          // barrier wait (another basic block), so that the instruction scheduler cannot hoist
+          // the wait above the softmax it is meant to overlap.
+          if (in_flight >= 0) {
+            wgmma_wait<0>();
+            fence_regs(o);
+            hold(pa);
+            release(&empty_v[in_flight % Stages]);
+            rescale(alpha);
+#pragma unroll
+            for (int k = 0; k < BlockN / 16; ++k)
+#pragma unroll
+              for (int i = 0; i < 4; ++i) pa[k][i] = pn[k][i];
+          }
+          if (cur < 0) break;
+          const int s = it % Stages;
+          const int ps = prev % Stages;
+          float sc[BlockN / 2];
+          mbar_wait(sm80::smem_addr(&full_v[ps]), (prev / Stages) & 1);
+          issue_qk(sc, sK + s * Shape::kTileBytes);
+          issue_pv(pa, sV + ps * Shape::kTileBytes);
+          in_flight = prev;
           wgmma_wait<1>(); // S of this tile is done; P V of the previous one may still run
-        } else {
-          wgmma_wait<0>(); // the item's first tile: S alone, O is still zero
+          fence_regs(sc);
+          release(&empty_k[s]);
+          mask_tile(sc, cur);
+          softmax(sc, pn, alpha);
+          prev = it;
         }
-        in_flight = prev;
-        fence_regs(sc);
-        release(&empty_k[s]);
-        mask_tile(sc, cur);
-        softmax(sc, pn, alpha);
-        prev = it;
-      }
-      release(&q_empty); // every S of this item is done
-      if (prev >= 0) {
+        release(&q_empty); // every S of this item is done
         const int ps = prev % Stages;
         mbar_wait(sm80::smem_addr(&full_v[ps]), (prev / Stages) & 1);
         issue_pv(pa, sV + ps * Shape::kTileBytes);
@@ -586,8 +591,8 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
         fence_regs(o);
         hold(pa);
         release(&empty_v[ps]);
+        pass_end(it++);
       }
-      pass_end(it++);
     }
 
     // Epilogue: normalize and store this thread's O pairs and its rows' natural-log LSE. A row
