@@ -410,23 +410,39 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
 #pragma unroll
       for (int i = 0; i < 4; ++i) asm volatile("" : "+r"(pa[k][i])::"memory");
   };
-  // Element mask: PARTIAL tiles ask the mask; FULL tiles only cut keys past the end.
+  // Element mask: PARTIAL tiles ask the mask; FULL tiles only cut keys past the end. The keep
+  // bits come first, from a loop over the 8-key column tiles that is not unrolled (the mask's
+  // code once rather than once per element: NVRTC's compile time follows the code size), then
+  // one select per element.
+  static_assert(2 * kNT <= 64, "fwd_sm90: keep bits of a row fit one 64-bit word");
   auto mask_tile = [&](float(&sc)[BlockN / 2], int cur) {
     const int k0 = (cur >> 1) * BlockN;
     const bool partial = (cur & 1) != 0;
     if (partial || k0 + BlockN > seq_k) {
+      const int q = row0 + warp_row0 + g + q_offset; // row h of this thread: q + 8 h
+      unsigned long long keep0 = 0ull, keep1 = 0ull;
+#pragma unroll 1
+      for (int n = 0; n < kNT; ++n) {
 #pragma unroll
-      for (int h = 0; h < 2; ++h) {
-        const int q = row0 + warp_row0 + g + h * 8 + q_offset;
-#pragma unroll
-        for (int n = 0; n < kNT; ++n)
-#pragma unroll
-          for (int e = 0; e < 2; ++e) {
-            const int k = k0 + n * 8 + 2 * t + e;
-            const bool keep = k < seq_k && (!partial || mask.attend(q, k));
-            if (!keep) sc[n * 4 + h * 2 + e] = sm80::neg_inf();
-          }
+        for (int e = 0; e < 2; ++e) {
+          const int k = k0 + n * 8 + 2 * t + e;
+          // Bitwise, not short-circuit: no branch per element.
+          const bool in = k < seq_k;
+          const unsigned long long b0 = in & (!partial | mask.attend(q, k));
+          const unsigned long long b1 = in & (!partial | mask.attend(q + 8, k));
+          keep0 |= b0 << (n * 2 + e);
+          keep1 |= b1 << (n * 2 + e);
+        }
       }
+#pragma unroll
+      for (int n = 0; n < kNT; ++n)
+#pragma unroll
+        for (int e = 0; e < 2; ++e) {
+          float& x0 = sc[n * 4 + e];
+          float& x1 = sc[n * 4 + 2 + e];
+          x0 = (keep0 >> (n * 2 + e)) & 1ull ? x0 : sm80::neg_inf();
+          x1 = (keep1 >> (n * 2 + e)) & 1ull ? x1 : sm80::neg_inf();
+        }
     }
   };
   // Online softmax in base 2 (as in the sm80 family), P straight into the A fragments of
