@@ -2,6 +2,7 @@
 #include "attnjit/attnjit.hpp"
 #include "compiler/generate_cuda.h"
 #include "compiler/pipeline.h"
+#include "runtime/gpu_compile.h"
 #include "runtime/run_random.h"
 #include "tools/cli.h"
 #include "tools/decode_flags.h"
@@ -35,7 +36,8 @@ void add_tile_flags(CLI::App* cmd, KernelFlags& f) {
   cmd->add_option("--warps", f.warps, "warps per block (GPU)");
   cmd->add_option("--stages", f.stages, "pipeline stages (GPU)");
   cmd->add_option("--family", f.family,
-                  "kernel family (GPU): sm80 (mma.sync, any sm_80+) or sm90 (wgmma + TMA, sm_90a)");
+                  "kernel family (GPU): sm80 (mma.sync, any sm_80+) or sm90 (wgmma + TMA, "
+                  "sm_90a; the default there unless tile flags are given)");
 }
 
 CompileOptions options_of(const KernelFlags& f) {
@@ -52,8 +54,9 @@ int emit(const KernelFlags& f) {
   Result<MaskProgram> m = build_mask_program(f.mask);
   if (!m) return fail(m.error().message);
   if (f.problem.dtype == "fp32") return fail("error: GPU kernels take bf16 or fp16, not fp32");
-  KernelConfig c =
-      default_config(f.problem.head_dim, f.problem.dtype, f.family.empty() ? "sm80" : f.family);
+  // The family compile() would pick for --arch; with no --arch, sm80 (emit asks no device).
+  KernelConfig c = default_config(f.problem.head_dim, f.problem.dtype,
+                                  default_family(options_of(f), f.problem.arch));
   if (f.block_m) c.block_m = f.block_m;
   if (f.block_n) c.block_n = f.block_n;
   if (f.warps) c.warps = f.warps;

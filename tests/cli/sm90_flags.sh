@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The --family flag as a user meets it: emit and compile an sm90 kernel for sm_90a (no GPU
-# needed), and the clear refusals of sm90 for another target or of an unknown family.
+# needed), the family emit picks when none is named, and the clear refusals of sm90 for another
+# target or of an unknown family.
 # Usage: sm90_flags.sh ATTNJIT_BINARY TESTS_DIR
 set -uo pipefail
 bin=$1
@@ -21,6 +22,30 @@ expect "emit --family sm90 writes the sm90 entry with its tensor maps" $?
 out=$("$bin" emit causal --head-dim 64 --family sm80)
 [ $? -eq 0 ] && grep -q '#include "fwd_sm80.cuh"' <<<"$out"
 expect "emit --family sm80 writes the sm80 kernel" $?
+
+# Without --family, emit picks the family as compile does: sm90 for sm_90a unless tile flags are
+# given, sm80 otherwise (and with no --arch, where emit asks no device).
+out=$("$bin" emit causal --head-dim 128 --arch sm_90a)
+[ $? -eq 0 ] && grep -q "^//   kernel:    sm90, bf16, head dim 128," <<<"$out" &&
+  grep -q '#include "fwd_sm90.cuh"' <<<"$out"
+expect "emit --arch sm_90a without --family writes the sm90 kernel" $?
+
+out=$("$bin" emit causal --head-dim 128 --arch sm_90a --family sm80)
+[ $? -eq 0 ] && grep -q "^//   kernel:    sm80, bf16, head dim 128," <<<"$out" &&
+  grep -q '#include "fwd_sm80.cuh"' <<<"$out"
+expect "emit --arch sm_90a --family sm80 writes the sm80 kernel" $?
+
+out=$("$bin" emit causal --head-dim 128 --arch sm_90a --block-n 64)
+[ $? -eq 0 ] && grep -q "^//   kernel:    sm80, bf16, head dim 128, tile 128x64," <<<"$out"
+expect "emit --arch sm_90a with tile flags and no --family writes sm80, as compile does" $?
+
+out=$("$bin" emit causal --head-dim 128 --arch sm_80)
+[ $? -eq 0 ] && grep -q "^//   kernel:    sm80, bf16, head dim 128," <<<"$out"
+expect "emit --arch sm_80 writes the sm80 kernel" $?
+
+out=$("$bin" emit causal --head-dim 128)
+[ $? -eq 0 ] && grep -q "^//   kernel:    sm80, bf16, head dim 128," <<<"$out"
+expect "emit with no --arch writes the sm80 kernel" $?
 
 "$bin" emit causal --head-dim 128 --family sm90 --arch sm_80 > /dev/null 2> "$tmp/err"
 [ $? -eq 1 ] && grep -q "kernel family sm90 needs sm_90a (Hopper); the target is sm_80" "$tmp/err"
