@@ -490,6 +490,17 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
     __syncwarp();
     if (lane == 0) mbar_arrive(sm80::smem_addr(bar));
   };
+  // O += P V with the V tile of stream position `pos`, waited for to the end; then that V tile
+  // is released.
+  auto pv_to_end = [&](uint32_t(&pa)[BlockN / 16][4], int pos) {
+    const int vs = pos % Stages;
+    mbar_wait(sm80::smem_addr(&full_v[vs]), (pos / Stages) & 1);
+    issue_pv(pa, sV + vs * Shape::kTileBytes);
+    wgmma_wait<0>();
+    fence_regs(o);
+    hold(pa);
+    release(&empty_v[vs]);
+  };
   // The stream entry at position `it`, once its stage is loaded (its K tile; V apart).
   auto entry_at = [&](int it) {
     mbar_wait(sm80::smem_addr(&full_k[it % Stages]), (it / Stages) & 1);
@@ -541,12 +552,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
         float alpha[2];
         softmax(sc, pa, alpha);
         rescale(alpha);
-        mbar_wait(sm80::smem_addr(&full_v[s]), (it / Stages) & 1);
-        issue_pv(pa, sV + s * Shape::kTileBytes);
-        wgmma_wait<0>();
-        fence_regs(o);
-        hold(pa);
-        release(&empty_v[s]);
+        pv_to_end(pa, it);
       }
     } else {
       const int first = entry_at(it);
@@ -600,13 +606,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
           prev = it;
         }
         release(&q_empty); // every S of this item is done
-        const int ps = prev % Stages;
-        mbar_wait(sm80::smem_addr(&full_v[ps]), (prev / Stages) & 1);
-        issue_pv(pa, sV + ps * Shape::kTileBytes);
-        wgmma_wait<0>();
-        fence_regs(o);
-        hold(pa);
-        release(&empty_v[ps]);
+        pv_to_end(pa, prev);
         pass_end(it++);
       }
     }
