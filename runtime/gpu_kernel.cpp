@@ -7,6 +7,7 @@
 #include "runtime/tile_order.h"
 #include "runtime/tma.h"
 #include "runtime/varlen.h"
+#include "runtime/walk_table.h"
 
 #include <fmt/format.h>
 
@@ -53,19 +54,7 @@ const LaunchShape& GpuKernel::shape_for(const FwdParams& fp) const {
   return needs_general_variant(fp) ? general_shape_ : shape_;
 }
 
-GpuKernel::~GpuKernel() {
-  const auto& drv = cuda_driver();
-  if (!drv) return;
-  const CudaDriver& d = **drv;
-  // Free each buffer in its own context. cuMemFree waits for work using it to finish.
-  for (const auto& [key, order] : orders_) {
-    if (!order.buffer) continue;
-    if (d.cuCtxPushCurrent(std::get<0>(key)) != kCudaSuccess) continue;
-    d.cuMemFree(order.buffer);
-    CUcontext popped = nullptr;
-    d.cuCtxPopCurrent(&popped);
-  }
-}
+GpuKernel::~GpuKernel() = default;
 
 Result<FwdParams> GpuKernel::make_params(const Problem& p) const {
   if (auto r = check_gpu_problem(p); !r) return r.error();
@@ -113,6 +102,7 @@ Result<FwdParams> GpuKernel::make_params(const Problem& p) const {
   fp.scale = float(scale);
   fp.scale_log2 = float(scale * kLog2e);
   fp.tile_order = nullptr;
+  fp.walk_table = nullptr;
   fp.num_splits = 1;
   fp.cu_seqlens_q = p.cu_seqlens_q;
   fp.cu_seqlens_k = p.cu_seqlens_k;
@@ -124,37 +114,79 @@ Result<FwdParams> GpuKernel::make_params(const Problem& p) const {
   return fp;
 }
 
+struct GpuKernel::DeviceWords {
+  CUcontext ctx = nullptr;
+  CUdeviceptr ptr = 0;
+  DeviceWords(CUcontext c, CUdeviceptr p) : ctx(c), ptr(p) {}
+  DeviceWords(const DeviceWords&) = delete;
+  DeviceWords& operator=(const DeviceWords&) = delete;
+  ~DeviceWords() {
+    const auto& drv = cuda_driver();
+    if (!drv) return;
+    const CudaDriver& d = **drv;
+    // cuMemFree waits for work using the buffer to finish.
+    if (d.cuCtxPushCurrent(ctx) != kCudaSuccess) return;
+    d.cuMemFree(ptr);
+    CUcontext popped = nullptr;
+    d.cuCtxPopCurrent(&popped);
+  }
+
+  // A synchronous copy of `words` into a new buffer of the current context `ctx`. Synchronous on
+  // purpose: the buffer is never written again, so launches queued on any stream may read it.
+  static Result<std::shared_ptr<const DeviceWords>>
+  upload(const CudaDriver& d, CUcontext ctx, const std::vector<int32_t>& words, const char* what) {
+    CUdeviceptr buf = 0;
+    const size_t bytes = words.size() * sizeof(int32_t);
+    if (auto r = cuda_check(d, d.cuMemAlloc(&buf, bytes), fmt::format("{} buffer", what)); !r)
+      return r.error();
+    auto owned = std::make_shared<const DeviceWords>(ctx, buf);
+    if (auto r =
+            cuda_check(d, d.cuMemcpyHtoD(buf, words.data(), bytes), fmt::format("{} upload", what));
+        !r)
+      return r.error();
+    return owned;
+  }
+};
+
 Result<GpuKernel::TileOrder> GpuKernel::tile_order(const CudaDriver& d, CUcontext ctx,
                                                    const Problem& p, const FwdParams& fp,
                                                    const LaunchShape& shape) const {
-  if (fp.num_q_tiles <= 1) return TileOrder{};
+  // The sm90 family cannot run without its walk table; the order alone is an optimization.
+  const bool with_walk = shape.family == "sm90";
+  if (fp.num_q_tiles <= 1 && !with_walk) return TileOrder{};
   std::vector<int64_t> values(fp.mask_params, fp.mask_params + program_.params.size());
-  OrderKey key{ctx, p.seq_q, p.seq_k, shape.block_m, shape.block_n, values};
+  OrderKey key{ctx, p.seq_q, p.seq_k, shape.block_m, shape.block_n, with_walk, values};
   std::lock_guard lock(orders_mu_);
-  if (auto it = orders_.find(key); it != orders_.end())
-    return TileOrder{reinterpret_cast<const int32_t*>(it->second.buffer), it->second.mean_walk};
-  if (orders_.size() >= kMaxCachedOrders) return TileOrder{};
+  if (auto it = orders_.find(key); it != orders_.end()) return it->second;
+  if (orders_.size() >= kMaxCachedOrders) {
+    if (!with_walk) return TileOrder{};
+    // Many shapes or parameter values in turn: start the cache over. Launches already queued
+    // keep their buffers (DeviceWords is freed with its last reference, and cuMemFree waits).
+    orders_.clear();
+  }
 
+  const TileGeometry geometry{p.seq_q, p.seq_k, shape.block_m, shape.block_n};
   KeyRanges ranges(program_, values);
-  auto costs = query_tile_costs(ranges, {p.seq_q, p.seq_k, shape.block_m, shape.block_n});
+  auto costs = query_tile_costs(ranges, geometry);
   auto order = heaviest_first_order(costs);
-  Order entry;
+  TileOrder entry;
   entry.mean_walk = mean_walk(costs);
   if (!order.empty()) {
-    const size_t bytes = order.size() * sizeof(int32_t);
-    if (auto r = cuda_check(d, d.cuMemAlloc(&entry.buffer, bytes), "tile order buffer"); !r)
-      return r.error();
-    // A synchronous copy, once per shape: the buffer is never written again, so launches
-    // queued on any stream may read it.
-    if (auto r =
-            cuda_check(d, d.cuMemcpyHtoD(entry.buffer, order.data(), bytes), "tile order upload");
-        !r) {
-      d.cuMemFree(entry.buffer);
-      return r.error();
-    }
+    auto buf = DeviceWords::upload(d, ctx, order, "tile order");
+    if (!buf) return buf.error();
+    entry.order_buffer = *buf;
+    entry.order = reinterpret_cast<const int32_t*>((*buf)->ptr);
+  }
+  if (with_walk) {
+    auto table = build_walk_table(ranges, BlockClassifier(program_, values), geometry);
+    if (!table) return table.error();
+    auto buf = DeviceWords::upload(d, ctx, table->words, "walk table");
+    if (!buf) return buf.error();
+    entry.walk_buffer = *buf;
+    entry.walk = reinterpret_cast<const int32_t*>((*buf)->ptr);
   }
   orders_.emplace(std::move(key), entry);
-  return TileOrder{reinterpret_cast<const int32_t*>(entry.buffer), entry.mean_walk};
+  return entry;
 }
 
 Result<void> GpuKernel::run(const Problem& p) const {
@@ -184,13 +216,16 @@ Result<void> GpuKernel::run(const Problem& p) const {
   const LaunchShape& shape = shape_for(*fp);
   fp->num_q_tiles = tiles_of(int64_t(fp->max_seq_q) * fp->q_pack, shape.block_m);
   // A varlen batch's tiles differ per sequence: the kernel's own order (last tile first).
-  double mean_walk = 0;
+  // `plan` holds the device buffers the launch reads until it is queued.
+  TileOrder plan;
   if (!fp->cu_seqlens_q && !fp->seqused_k && fp->q_pack == 1) {
     auto order = tile_order(d, scope.context(), p, *fp, shape);
     if (!order) return order.error();
-    fp->tile_order = order->order;
-    mean_walk = order->mean_walk;
+    plan = std::move(*order);
+    fp->tile_order = plan.order;
+    fp->walk_table = plan.walk;
   }
+  const double mean_walk = plan.mean_walk;
 
   // One linear grid (compiler/generate_cuda.h grid_dims): the kernel takes the tile's rank in
   // the heaviest-first order as the slowest index, so every head's heaviest tiles start first.
@@ -221,6 +256,10 @@ Result<void> GpuKernel::run(const Problem& p) const {
 
 Result<void> GpuKernel::launch_sm90(const CudaDriver& d, CUfunction fn, const Problem& p,
                                     FwdParams& fp, long long blocks, double mean_walk) const {
+  if (!fp.walk_table)
+    return Error{fmt::format("launching {} (sm90): no walk table (the sm90 family runs dense "
+                             "batches only, and needs one built for the problem's shape)",
+                             info_.canonical)};
   KernelConfig c;
   c.family = shape_.family;
   c.head_dim = info_.head_dim;

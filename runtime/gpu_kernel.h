@@ -69,11 +69,16 @@ public:
   const LaunchShape& shape_for(const FwdParams& fp) const;
 
 private:
-  // Device copy of the heaviest-first order for (context, shape, values), uploaded once (null
-  // when the kernel's own order is already heaviest first), and the mean number of key tiles a
-  // query tile walks (0 when not known).
+  // Device copies of what a launch of (context, shape, values) reads besides its arguments,
+  // uploaded once: the heaviest-first order (null when the kernel's own order is already
+  // heaviest first), and for the sm90 family the walk table (runtime/walk_table.h); with the
+  // mean number of key tiles a query tile walks (0 when not known).
+  // A launch holds the buffers until it is queued: the cache may let go of them meanwhile.
+  struct DeviceWords; // a device buffer, freed in its context with the last reference
   struct TileOrder {
+    std::shared_ptr<const DeviceWords> order_buffer, walk_buffer;
     const int32_t* order = nullptr;
+    const int32_t* walk = nullptr;
     double mean_walk = 0;
   };
   Result<TileOrder> tile_order(const CudaDriver& d, CUcontext ctx, const Problem& p,
@@ -102,14 +107,10 @@ private:
   LaunchShape general_shape_;
   int device_;
 
-  // (context, seq_q, seq_k, block_m, block_n, parameter values)
-  using OrderKey = std::tuple<CUcontext, int, int, int, int, std::vector<int64_t>>;
-  struct Order {
-    CUdeviceptr buffer = 0; // 0 = the kernel's own order
-    double mean_walk = 0;
-  };
+  // (context, seq_q, seq_k, block_m, block_n, with a walk table, parameter values)
+  using OrderKey = std::tuple<CUcontext, int, int, int, int, bool, std::vector<int64_t>>;
   mutable std::mutex orders_mu_;
-  mutable std::map<OrderKey, Order> orders_;
+  mutable std::map<OrderKey, TileOrder> orders_;
 
   mutable std::atomic<int> sm_count_{0}; // the device's SMs, read on first use
   mutable SplitWorkspace workspace_;

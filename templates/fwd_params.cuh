@@ -48,6 +48,13 @@ struct FwdParams {
   // the kernel's own order (last tile first).
   const int32_t* tile_order;
 
+  // The sm90 family's walk table (templates/fwd_sm90.cuh, runtime/walk_table.h): which key
+  // tiles each query tile visits, FULL or PARTIAL, as runs of consecutive tiles of one class,
+  // built on the host from the mask's key ranges and block classifier. Words: num_q_tiles + 1
+  // offsets into the runs, then per run (first entry, count), an entry being key tile * 2 + 1
+  // for PARTIAL, + 0 for FULL. Null for the sm80 family, which builds its walk on the device.
+  const int32_t* walk_table;
+
   // Mask parameter values, in the order of the mask's sorted parameter names.
   int64_t mask_params[kMaxMaskParams];
 

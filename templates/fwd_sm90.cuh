@@ -6,9 +6,12 @@
 // it is the classic one-tile block):
 // - warpgroup 0 is the producer. It gives most of its registers back (setmaxnreg). Its warp 1
 //   builds the walk stream: for each of the block's items in turn, the key tiles the mask can
-//   attend, each tagged FULL or PARTIAL (as in the sm80 family), then kTileEnd. One lane of its
-//   warp 0 issues the TMA copies: each item's Q tile (once every consumer is past the previous
-//   item's last S), then each walked tile's K and V into the next free stage of the ring.
+//   attend, each tagged FULL or PARTIAL (as in the sm80 family), then kTileEnd. It copies them
+//   from the walk table the runtime builds on the host from the mask's key ranges and block
+//   classifier (FwdParams::walk_table), so the kernel carries no mask analysis code of its own:
+//   only the element predicate of PARTIAL tiles. One lane of its warp 0 issues the TMA copies:
+//   each item's Q tile (once every consumer is past the previous item's last S), then each
+//   walked tile's K and V into the next free stage of the ring.
 // - warpgroups 1 and 2 are consumers, 64 query rows each, with the registers the producer gave
 //   back. Per key tile: S = Q K^T (wgmma, both operands in shared memory), the element mask on
 //   PARTIAL tiles, the online softmax in fp32 (exp2 with the scale folded in), then O += P V
@@ -139,50 +142,57 @@ __device__ __forceinline__ uint64_t smem_desc(uint32_t addr, uint32_t lead, uint
 }
 
 // The walk stream of a persistent block: the walk lists of its work items one after another,
-// each closed by kTileEnd. One warp fills it chunk by chunk (fill_stream); `item` is the work
-// item whose entries come next (-1: none left), `n` its number in the block's schedule, and
-// `open` whether its key-tile ranges are already in the walk list's cursor.
+// each closed by kTileEnd, in a ring of two chunks of kWalkCap entries. One warp fills it chunk
+// by chunk (fill_stream) from the walk table; `item` is the work item whose entries come next
+// (-1: none left), `n` its number in the block's schedule, `open` whether [seg, seg_end) are the
+// item's segments still to copy, `done` how many entries of segment `seg` are already copied.
 struct StreamCursor {
-  long long q0, q1;
+  int seg, seg_end, done;
   int n, item, open;
 };
 
 // Entry closing a work item's walk in the stream (tile entries are >= 0, padding is -1).
 constexpr int kTileEnd = -2;
 
-// The query positions of work item `w`'s tile: [q0, q1] (bottom-right aligned).
+// One warp writes stream positions [base, base + kWalkCap) of the ring: the rest of the current
+// item's walk, kTileEnd, the next item's walk, and so on; -1 once no item is left. The walk
+// table (FwdParams::walk_table) holds num_q_tiles + 1 segment offsets, then the segments as
+// (first entry, count) pairs: a segment stands for the entries first, first + 2, ... (count
+// consecutive key tiles of one class).
 template <int BlockM>
-__device__ __forceinline__ void tile_positions(const FwdParams& p, const BlockWork& w,
-                                               long long& q0, long long& q1) {
-  const int row0 = w.q_tile * BlockM;
-  const int rows = min(BlockM, p.seq_q - row0);
-  q0 = static_cast<long long>(row0) + p.q_offset;
-  q1 = static_cast<long long>(row0 + rows - 1) + p.q_offset;
-}
-
-// One warp writes stream positions [base, base + kWalkCap) of the walk list's ring: the rest of
-// the current item's walk, kTileEnd, the next item's walk, and so on; -1 once no item is left.
-template <class Mask, int BlockM, int BlockN, int Ranges>
-__device__ __forceinline__ void
-fill_stream(WalkList<Ranges, kWalkCap>& w, StreamCursor& c, const FwdParams& p, const Mask& mask,
-            int items, long long* range_lo, long long* range_hi, int base, int lane) {
+__device__ __forceinline__ void fill_stream(int* ring, StreamCursor& c, const FwdParams& p,
+                                            int items, int base, int lane) {
+  const int* offsets = p.walk_table;
+  const int* segments = offsets + p.num_q_tiles + 1;
   int n = 0;
   while (n < kWalkCap && c.item >= 0) {
     if (!c.open) {
+      const int q_tile = work_item<false>(p, c.item).q_tile;
       if (lane == 0) {
-        long long q0, q1;
-        tile_positions<BlockM>(p, work_item<false>(p, c.item), q0, q1);
-        c.q0 = q0;
-        c.q1 = q1;
+        c.seg = offsets[q_tile];
+        c.seg_end = offsets[q_tile + 1];
+        c.done = 0;
         c.open = 1;
-        build_tile_ranges<BlockN>(w, mask, q0, q1, p.seq_k, range_lo, range_hi, 1, 0);
       }
       __syncwarp();
     }
-    n = walk_entries<Mask, BlockN>(w, mask, c.q0, c.q1, p.seq_k, base, n, lane);
+    int seg = c.seg, done = c.done;
+    const int seg_end = c.seg_end;
+    while (seg < seg_end && n < kWalkCap) {
+      const int first = segments[2 * seg], count = segments[2 * seg + 1];
+      const int m = min(count - done, kWalkCap - n);
+      for (int j = lane; j < m; j += 32)
+        ring[(base + n + j) % (2 * kWalkCap)] = first + 2 * (done + j);
+      n += m;
+      done += m;
+      if (done == count) ++seg, done = 0;
+    }
+    __syncwarp();
+    if (lane == 0) c.seg = seg, c.done = done;
+    __syncwarp();
     if (n == kWalkCap) break; // the chunk is full; the item may go on in the next one
     if (lane == 0) {
-      w.entry[(base + n) % (2 * kWalkCap)] = kTileEnd;
+      ring[(base + n) % (2 * kWalkCap)] = kTileEnd;
       c.n += 1;
       c.item = persistent_item(c.n, items);
       c.open = 0;
@@ -190,7 +200,7 @@ fill_stream(WalkList<Ranges, kWalkCap>& w, StreamCursor& c, const FwdParams& p, 
     __syncwarp();
     ++n;
   }
-  for (int i = n + lane; i < kWalkCap; i += 32) w.entry[(base + i) % (2 * kWalkCap)] = -1;
+  for (int i = n + lane; i < kWalkCap; i += 32) ring[(base + i) % (2 * kWalkCap)] = -1;
   __syncwarp();
 }
 
@@ -198,17 +208,14 @@ template <class Mask, class Elem, int HeadDim, int BlockM, int BlockN, int Warps
 __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, char* smem_raw) {
   using Shape = FwdShape<HeadDim, BlockM, BlockN, Warps, Stages>;
   using Ops = sm80::ElemOps<Elem>;
-  constexpr int kRanges = Mask::kMaxRanges > 0 ? Mask::kMaxRanges : 1;
   constexpr int kCB = Shape::kColBlocks;
   constexpr int kNT = BlockN / 8;  // 8-key column tiles of S
   constexpr int kDT = HeadDim / 8; // 8-wide column tiles of O
-  static_assert(sizeof(WalkList<kRanges, kWalkCap>) + sizeof(StreamCursor) + 16 * kRanges +
-                        40 * Stages + 48 <=
-                    2048,
+  static_assert(4 * 2 * kWalkCap + sizeof(StreamCursor) + 40 * Stages + 48 <= 2048,
                 "fwd_sm90: static shared memory past the 2 KiB that check_config reserves");
 
-  __shared__ long long range_lo[kRanges], range_hi[kRanges];
-  __shared__ WalkList<kRanges, kWalkCap> walk;
+  // The walk stream's ring: chunk slot s holds entries [s kWalkCap, (s + 1) kWalkCap).
+  __shared__ int ring[2 * kWalkCap];
   __shared__ StreamCursor cursor;
   // K and V of a stage complete and are released apart: a consumer is done with K_j as soon as
   // S_j is, while V_j stays in use until the next iteration's P V.
@@ -277,14 +284,13 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
     regs_dec<Shape::kProducerRegs>();
     if (tid >= 64) return;
     if (tid >= 32) {
-      // Warp 1 fills the walk stream (the mask's classifier runs only here), chunk f into slot
+      // Warp 1 fills the walk stream from the walk table, chunk f into slot
       // f % 2 once the producer has read chunk f - 2 there, until the stream has ended.
       const int lane = tid - 32;
 #pragma unroll 1
       for (int f = 0; cursor.item >= 0; ++f) {
         if (f >= 2) mbar_wait(sm80::smem_addr(&walk_free[f % 2]), ((f - 2) / 2) & 1);
-        fill_stream<Mask, BlockM, BlockN>(walk, cursor, p, mask, items, range_lo, range_hi,
-                                          (f % 2) * kWalkCap, lane);
+        fill_stream<BlockM>(ring, cursor, p, items, (f % 2) * kWalkCap, lane);
         __threadfence_block();
         __syncwarp();
         if (lane == 0) mbar_arrive(sm80::smem_addr(&walk_bar[f % 2]));
@@ -303,7 +309,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
         const int f = it / kWalkCap;
         mbar_wait(sm80::smem_addr(&walk_bar[f % 2]), (f / 2) & 1);
       }
-      const int e = walk.entry[it % (2 * kWalkCap)];
+      const int e = ring[it % (2 * kWalkCap)];
       if (it % kWalkCap == kWalkCap - 1 && lane == 0)
         mbar_arrive(sm80::smem_addr(&walk_free[(it / kWalkCap) % 2])); // chunk read
       const int s = it % Stages;

@@ -1,6 +1,7 @@
-// The walk list shared by the GPU kernel families: which key tiles a query tile visits, built
-// on the device from the mask's key ranges and block classifier, and the block -> work-item
-// decoding of the launch grid (heaviest query tiles first).
+// The walk list of the sm80 family: which key tiles a query tile visits, built on the device
+// from the mask's key ranges and block classifier; and the block -> work-item decoding of the
+// launch grid (heaviest query tiles first) that both families share. The sm90 family copies its
+// walk from a table the runtime builds on the host instead (runtime/walk_table.h).
 #pragma once
 
 #include "fwd_params.cuh"

@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 #include <string>
@@ -113,8 +114,48 @@ CUtensorMap make_map(CUdeviceptr ptr, bool bf, int hd, int seq, int heads, int b
   return m;
 }
 
+CUdeviceptr upload(const void* data, size_t bytes);
+
+// The walk table the runtime builds on the host (runtime/walk_table.h), here by brute force over
+// the probe's own predicates: per query tile of 128 rows, runs of key tiles of one class.
+CUdeviceptr walk_table(const std::string& mask, int sq, int sk, int bn) {
+  static std::map<std::string, CUdeviceptr> cache;
+  const std::string key =
+      mask + " " + std::to_string(sq) + " " + std::to_string(sk) + " " + std::to_string(bn);
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  const int qt = (sq + 127) / 128, kt = (sk + bn - 1) / bn;
+  std::vector<int32_t> offsets{0}, runs;
+  for (int t = 0; t < qt; ++t) {
+    const long r0 = long(t) * 128, r1 = std::min<long>(r0 + 128, sq);
+    for (int j = 0; j < kt; ++j) {
+      const long k0 = long(j) * bn, k1 = std::min<long>(k0 + bn, sk);
+      bool any = false, all = true;
+      for (long r = r0; r < r1 && (all || !any); ++r)
+        for (long k = k0; k < k1; ++k) {
+          const bool a = attend(mask, r + sk - sq, k);
+          any |= a, all &= a;
+          if (any && !all) break;
+        }
+      if (!any) continue;
+      const int32_t entry = j * 2 + (all ? 0 : 1);
+      const size_t n = runs.size();
+      if (int(n / 2) > offsets.back() && (runs[n - 2] & 1) == (entry & 1) &&
+          runs[n - 2] / 2 + runs[n - 1] == j)
+        ++runs[n - 1];
+      else
+        runs.push_back(entry), runs.push_back(1);
+    }
+    offsets.push_back(int32_t(runs.size() / 2));
+  }
+  offsets.insert(offsets.end(), runs.begin(), runs.end());
+  const CUdeviceptr d = upload(offsets.data(), offsets.size() * 4);
+  cache[key] = d;
+  return d;
+}
+
 struct Run {
   CUfunction fn;
+  std::string mask;
   int hd, bn, stages;
   bool bf;
   unsigned grid = 0; // blocks launched: 0 = one per work item, else at most this many
@@ -136,6 +177,7 @@ struct Run {
     const double scale = 1.0 / std::sqrt(double(hd));
     p.scale = float(scale), p.scale_log2 = float(scale * 1.4426950408889634);
     p.num_splits = 1, p.q_pack = 1, p.max_seq_q = sq;
+    p.walk_table = reinterpret_cast<const int32_t*>(walk_table(mask, sq, sk, bn));
     attnjit::TmaMaps maps;
     CUtensorMap mq = make_map(t.q, bf, hd, sq, heads, batch, 128);
     CUtensorMap mk = make_map(t.k, bf, hd, sk, kv_heads, batch, bn);
@@ -279,6 +321,7 @@ int main(int argc, char** argv) {
     CK(cuModuleLoadData(&mod, image.data()));
     Run run;
     CK(cuModuleGetFunction(&run.fn, mod, "attnjit_fwd"));
+    run.mask = c.mask;
     run.hd = c.hd, run.bn = c.bn, run.stages = c.stages, run.bf = c.dtype == "bf16";
     CK(cuFuncSetAttribute(run.fn, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, run.smem()));
     // Checked with one block per work item, and persistent: 132 blocks, then 5 (many items
