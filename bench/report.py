@@ -71,17 +71,26 @@ def latency(rows, peers_rows):
     print("| | " + " | ".join(f"hd{h}" for h in hds) + " |")
     print("|---" * (len(hds) + 1) + "|")
 
-    def cell(h, i, field, unit, scale=1.0):
-        rs = by_hd[h]
-        if i >= len(rs) or field not in rs[i]:
+    def samples(h, cache, field):
+        return sorted(r[field] for r in by_hd[h] if r.get("cache") == cache and field in r)
+
+    def cold(h):
+        v = samples(h, "miss", "compile_ms")
+        if not v:
             return ""
-        return f"{rs[i][field] * scale:.2f} {unit}"
+        if len(v) == 1:
+            return f"{v[0]:.0f} ms"
+        return f"{v[len(v) // 2]:.0f} ms (median of {len(v)}; {v[0]:.0f}-{v[-1]:.0f})"
+
+    def hit(h, field, unit):
+        v = samples(h, "hit", field)
+        return f"{v[len(v) // 2]:.2f} {unit}" if v else ""
     print("| attnjit cold compile (NVRTC, driver cache off) | "
-          + " | ".join(cell(h, 0, "compile_ms", "ms") for h in hds) + " |")
+          + " | ".join(cold(h) for h in hds) + " |")
     print("| attnjit disk-cache hit, new process | "
-          + " | ".join(cell(h, 1, "compile_ms", "ms") for h in hds) + " |")
+          + " | ".join(hit(h, "compile_ms", "ms") for h in hds) + " |")
     print("| attnjit memory hit (whole compile() call) | "
-          + " | ".join(cell(h, 1, "repeat_us", "us") for h in hds) + " |")
+          + " | ".join(hit(h, "repeat_us", "us") for h in hds) + " |")
     firsts = {}
     for p in peers_rows:
         if "flex_tuned_first_call_s" in p and p["seq"] == 16384:
