@@ -132,6 +132,7 @@ checks() {
   memcheck "window(W, 0) | sink(4)" --param W=33 --seq-q 17 --seq-k 1000 --head-dim 128 --dtype fp16
   memcheck "global(5) | chunk(64)" --seq-q 300 --seq-k 200 --head-dim 256
   memcheck "causal" --seq-q 1 --seqlens-k 1000,0,3000 --heads 8 --kv-heads 2 --head-dim 128
+  memcheck "window(256, 256) | global(64)" --seq-q 3000 --heads 2 --head-dim 128 --split-tiles 3
 }
 
 if [ "$mode" = prep ]; then

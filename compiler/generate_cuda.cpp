@@ -192,6 +192,12 @@ void emit_sm90_entry(std::ostringstream& o) {
     << "  extern __shared__ __align__(128) char smem[];\n"
     << "  attnjit::sm90::fwd<Mask, Elem, kHeadDim, kBlockM, kBlockN, kWarps, kStages>(p, maps, "
        "smem);\n"
+    << "}\n\n"
+    << "// Merge of split query tiles' shares (templates/fwd_sm90.cuh): one warp per row, "
+    << kMergeWarps << " warps per block.\n"
+    << "extern \"C\" __global__ void __launch_bounds__(" << kMergeWarps * 32 << ")\n"
+    << kShareMergeEntryName << "(const __grid_constant__ attnjit::FwdParams p) {\n"
+    << "  attnjit::sm90::merge_shares<kHeadDim, kBlockM, Elem, " << kMergeWarps << ">(p);\n"
     << "}\n";
 }
 

@@ -80,4 +80,9 @@ constexpr const char* kKernelEntryName = "attnjit_fwd";
 constexpr const char* kMergeEntryName = "attnjit_merge";
 constexpr int kMergeWarps = 4;
 
+// The second entry of an sm90 source: merges the shares of split query tiles
+// (FwdParams::share_tiles > 0; templates/fwd_sm90.cuh merge_shares). Grid: ceil(share_tiles *
+// batch * heads * block_m / kMergeWarps) blocks of kMergeWarps * 32 threads.
+constexpr const char* kShareMergeEntryName = "attnjit_merge_shares";
+
 } // namespace attnjit

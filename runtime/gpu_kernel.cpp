@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <optional>
 
 namespace attnjit {
 
@@ -73,6 +74,9 @@ Result<FwdParams> GpuKernel::make_params(const Problem& p) const {
       return r.error();
   if (p.pack_gqa < 0 || p.pack_gqa > 2)
     return Error{fmt::format("pack_gqa = {} must be 0 (auto), 1 (off) or 2 (on)", p.pack_gqa)};
+  if (p.split_tiles < 0 || p.split_tiles > kMaxTileShares)
+    return Error{fmt::format("split_tiles = {} must be in [0, {}] (0 = chosen, 1 = off)",
+                             p.split_tiles, kMaxTileShares)};
   if (p.persistent_blocks < 0)
     return Error{fmt::format("persistent_blocks = {} must be 0 (chosen) or a block count",
                              p.persistent_blocks)};
@@ -155,7 +159,11 @@ Result<GpuKernel::TileOrder> GpuKernel::tile_order(const CudaDriver& d, CUcontex
   const bool with_walk = shape.family == "sm90";
   if (fp.num_q_tiles <= 1 && !with_walk) return TileOrder{};
   std::vector<int64_t> values(fp.mask_params, fp.mask_params + program_.params.size());
-  OrderKey key{ctx, p.seq_q, p.seq_k, shape.block_m, shape.block_n, with_walk, values};
+  // Splitting depends on how many work items each work tile makes (heads x batch).
+  const int split_mode = with_walk ? p.split_tiles : 1;
+  const int64_t units = with_walk ? int64_t(p.heads) * p.batch : 0;
+  OrderKey key{ctx,       p.seq_q,    p.seq_k, shape.block_m, shape.block_n,
+               with_walk, split_mode, units,   values};
   std::lock_guard lock(orders_mu_);
   if (auto it = orders_.find(key); it != orders_.end()) return it->second;
   if (orders_.size() >= kMaxCachedOrders) {
@@ -168,18 +176,27 @@ Result<GpuKernel::TileOrder> GpuKernel::tile_order(const CudaDriver& d, CUcontex
   const TileGeometry geometry{p.seq_q, p.seq_k, shape.block_m, shape.block_n};
   KeyRanges ranges(program_, values);
   auto costs = query_tile_costs(ranges, geometry);
-  auto order = heaviest_first_order(costs);
   TileOrder entry;
   entry.mean_walk = mean_walk(costs);
+  std::optional<WalkTable> table;
+  if (with_walk) {
+    auto whole = build_walk_table(ranges, BlockClassifier(program_, values), geometry);
+    if (!whole) return whole.error();
+    table = split_tiles(*whole, {split_mode, units, sm_count_.load()});
+    // The order is over work tiles: a split tile's shares are ordered by their own walks.
+    costs = table->costs;
+    entry.work_tiles = table->num_work_tiles;
+    entry.share_tiles = table->heavy_tiles;
+    entry.max_shares = table->max_shares;
+  }
+  auto order = heaviest_first_order(costs);
   if (!order.empty()) {
     auto buf = DeviceWords::upload(d, ctx, order, "tile order");
     if (!buf) return buf.error();
     entry.order_buffer = *buf;
     entry.order = reinterpret_cast<const int32_t*>((*buf)->ptr);
   }
-  if (with_walk) {
-    auto table = build_walk_table(ranges, BlockClassifier(program_, values), geometry);
-    if (!table) return table.error();
+  if (table) {
     auto buf = DeviceWords::upload(d, ctx, table->words, "walk table");
     if (!buf) return buf.error();
     entry.walk_buffer = *buf;
@@ -224,8 +241,9 @@ Result<void> GpuKernel::run(const Problem& p) const {
     plan = std::move(*order);
     fp->tile_order = plan.order;
     fp->walk_table = plan.walk;
+    // The sm90 kernel counts work tiles: query tiles and the shares of split ones.
+    if (plan.walk) fp->num_q_tiles = plan.work_tiles;
   }
-  const double mean_walk = plan.mean_walk;
 
   // One linear grid (compiler/generate_cuda.h grid_dims): the kernel takes the tile's rank in
   // the heaviest-first order as the slowest index, so every head's heaviest tiles start first.
@@ -244,7 +262,7 @@ Result<void> GpuKernel::run(const Problem& p) const {
   if (!fn) return fn.error();
   if (fp->num_splits > 1)
     return launch_split(d, scope.context(), *module, *fn, shape, p, *fp, blocks);
-  if (shape.family == "sm90") return launch_sm90(d, *fn, p, *fp, blocks, mean_walk);
+  if (shape.family == "sm90") return launch_sm90(d, scope.context(), *fn, p, *fp, blocks, plan);
   void* args[] = {&fp.value()};
   CUresult r =
       d.cuLaunchKernel(*fn, unsigned(blocks), 1, 1, unsigned(shape.threads), 1, 1,
@@ -254,8 +272,9 @@ Result<void> GpuKernel::run(const Problem& p) const {
                                 info_.canonical, blocks, shape.threads, shape.smem_bytes));
 }
 
-Result<void> GpuKernel::launch_sm90(const CudaDriver& d, CUfunction fn, const Problem& p,
-                                    FwdParams& fp, long long blocks, double mean_walk) const {
+Result<void> GpuKernel::launch_sm90(const CudaDriver& d, CUcontext ctx, CUfunction fn,
+                                    const Problem& p, FwdParams& fp, long long blocks,
+                                    const TileOrder& plan) const {
   if (!fp.walk_table)
     return Error{fmt::format("launching {} (sm90): no walk table (the sm90 family runs dense "
                              "batches only, and needs one built for the problem's shape)",
@@ -273,14 +292,40 @@ Result<void> GpuKernel::launch_sm90(const CudaDriver& d, CUfunction fn, const Pr
   void* params[] = {&fp, &maps.value()};
   // The kernel loops over work items (templates/fwd_sm90.cuh): a grid smaller than the work
   // makes it persistent.
-  const long long grid = persistent_grid(blocks, sm_count_.load(), mean_walk, p.persistent_blocks);
+  const long long grid =
+      persistent_grid(blocks, sm_count_.load(), plan.mean_walk, p.persistent_blocks);
+  CUfunction merge = nullptr;
+  if (plan.share_tiles > 0) {
+    // Split tiles: the shares' fp32 rows and LSEs (FwdParams::share_o, share_lse).
+    const size_t rows = size_t(plan.share_tiles) * size_t(plan.max_shares) * size_t(p.batch) *
+                        size_t(p.heads) * size_t(shape_.block_m);
+    auto ws = workspace_.get(d, ctx, p.stream, rows * (size_t(info_.head_dim) + 1) * sizeof(float));
+    if (!ws) return ws.error();
+    auto entry = module_->entry(d, ctx, kShareMergeEntryName);
+    if (!entry) return entry.error();
+    merge = *entry;
+    fp.share_o = reinterpret_cast<float*>(*ws);
+    fp.share_lse = fp.share_o + rows * size_t(info_.head_dim);
+    fp.share_tiles = plan.share_tiles;
+    fp.max_shares = plan.max_shares;
+  }
+  const auto stream = static_cast<CUstream>(p.stream);
   CUresult r = d.cuLaunchKernel(fn, unsigned(grid), 1, 1, unsigned(shape_.threads), 1, 1,
-                                unsigned(shape_.smem_bytes), static_cast<CUstream>(p.stream),
-                                params, nullptr);
-  return cuda_check(
-      d, r,
-      fmt::format("launching {} (sm90, grid {} for {} query tiles, {} threads, {} bytes shared)",
-                  info_.canonical, grid, blocks, shape_.threads, shape_.smem_bytes));
+                                unsigned(shape_.smem_bytes), stream, params, nullptr);
+  if (auto c = cuda_check(
+          d, r,
+          fmt::format("launching {} (sm90, grid {} for {} work items, {} threads, {} bytes shared)",
+                      info_.canonical, grid, blocks, shape_.threads, shape_.smem_bytes));
+      !c || !merge)
+    return c;
+  const unsigned merge_x =
+      unsigned((plan.share_tiles * shape_.block_m + kMergeWarps - 1) / kMergeWarps);
+  void* merge_args[] = {&fp};
+  r = d.cuLaunchKernel(merge, merge_x, unsigned(p.heads), unsigned(p.batch), kMergeWarps * 32, 1, 1,
+                       0, stream, merge_args, nullptr);
+  return cuda_check(d, r,
+                    fmt::format("launching the merge of {} split tiles (grid {} x {} x {})",
+                                plan.share_tiles, merge_x, p.heads, p.batch));
 }
 
 Result<const GpuModule*> GpuKernel::general_module() const {

@@ -80,6 +80,11 @@ private:
     const int32_t* order = nullptr;
     const int32_t* walk = nullptr;
     double mean_walk = 0;
+    // The walk table's work tiles (query tiles and the shares of split ones), the split tiles
+    // and their most shares (runtime/walk_table.h); 0 work tiles without a table.
+    int work_tiles = 0;
+    int share_tiles = 0;
+    int max_shares = 1;
   };
   Result<TileOrder> tile_order(const CudaDriver& d, CUcontext ctx, const Problem& p,
                                const FwdParams& fp, const LaunchShape& shape) const;
@@ -90,9 +95,10 @@ private:
                             CUfunction fn, const LaunchShape& shape, const Problem& p,
                             FwdParams& fp, long long blocks) const;
 
-  // Launches the dense sm90 kernel with its tensor maps.
-  Result<void> launch_sm90(const CudaDriver& d, CUfunction fn, const Problem& p, FwdParams& fp,
-                           long long blocks, double mean_walk) const;
+  // Launches the dense sm90 kernel with its tensor maps, then the merge of split tiles' shares
+  // when `plan` has split tiles.
+  Result<void> launch_sm90(const CudaDriver& d, CUcontext ctx, CUfunction fn, const Problem& p,
+                           FwdParams& fp, long long blocks, const TileOrder& plan) const;
 
   // The general variant, built on first need and kept (null until then).
   Result<const GpuModule*> general_module() const;
@@ -107,8 +113,10 @@ private:
   LaunchShape general_shape_;
   int device_;
 
-  // (context, seq_q, seq_k, block_m, block_n, with a walk table, parameter values)
-  using OrderKey = std::tuple<CUcontext, int, int, int, int, bool, std::vector<int64_t>>;
+  // (context, seq_q, seq_k, block_m, block_n, with a walk table, split_tiles, heads x batch,
+  // parameter values)
+  using OrderKey =
+      std::tuple<CUcontext, int, int, int, int, bool, int, int64_t, std::vector<int64_t>>;
   mutable std::mutex orders_mu_;
   mutable std::map<OrderKey, TileOrder> orders_;
 

@@ -185,6 +185,7 @@ Result<RandomRunReport> run_random(const Kernel& kernel, const RandomRunOptions&
   p.kv_splits = opt.kv_splits;
   p.pack_gqa = opt.pack_gqa;
   p.persistent_blocks = opt.persistent_blocks;
+  p.split_tiles = opt.split_tiles;
   auto layout = [](TensorRef& r, void* data, int heads, int seq, int d) {
     r.data = data;
     r.stride_seq = d;
@@ -390,6 +391,7 @@ Result<RandomRunReport> run_varlen(const Kernel& kernel, const RandomRunOptions&
   p.max_seq_q = max_q, p.max_seq_k = max_k, p.kv_splits = opt.kv_splits;
   p.pack_gqa = opt.pack_gqa;
   p.persistent_blocks = opt.persistent_blocks;
+  p.split_tiles = opt.split_tiles;
 
   RandomRunReport rep;
   Result<double> ms = 0.0;

@@ -56,6 +56,65 @@ private:
   int64_t runs_ = 0, walked_ = 0;
 };
 
+// One work tile while a table is built: its query tile, share code and runs.
+struct Work {
+  int64_t q_tile = 0;
+  int64_t share = -1;
+  std::vector<int64_t> runs; // (first entry, count) pairs
+  int64_t cost = 0;
+};
+
+Result<WalkTable> pack(const std::vector<Work>& works, int64_t q_tiles) {
+  constexpr int64_t kMax = std::numeric_limits<int32_t>::max();
+  int64_t run_words = 0;
+  for (const Work& w : works) run_words += int64_t(w.runs.size());
+  const int64_t v = int64_t(works.size());
+  if (v + 1 + 2 * v + run_words + 2 * v > kMax)
+    return Error{
+        fmt::format("walk table: {} runs over {} work tiles pass 2^31 words", run_words / 2, v)};
+  WalkTable out;
+  out.num_q_tiles = int(q_tiles);
+  out.num_work_tiles = int(v);
+  out.words.reserve(size_t(v + 1 + 2 * v + run_words));
+  for (const Work& w : works) out.heavy_tiles += w.share >= 0 && (w.share & 31) == 0 ? 1 : 0;
+  int64_t runs = 0;
+  out.words.push_back(0);
+  for (const Work& w : works) out.words.push_back(int32_t(runs += int64_t(w.runs.size()) / 2));
+  for (const Work& w : works) {
+    out.words.push_back(int32_t(w.q_tile));
+    out.words.push_back(int32_t(w.share));
+    out.costs.push_back(w.cost);
+    out.walked += w.cost;
+  }
+  for (const Work& w : works)
+    for (int64_t x : w.runs) out.words.push_back(int32_t(x));
+  // Split tiles, by split index: (query tile, shares), from each one's first share.
+  for (const Work& w : works)
+    if (w.share >= 0 && (w.share & 31) == 0) {
+      out.words.push_back(int32_t(w.q_tile));
+      out.words.push_back(int32_t((w.share >> 5) & 31));
+    }
+  return out;
+}
+
+std::vector<Work> unpack(const WalkTable& t) {
+  const int32_t* offsets = t.words.data();
+  const int32_t* tiles = offsets + t.num_work_tiles + 1;
+  const int32_t* runs = tiles + 2 * t.num_work_tiles;
+  std::vector<Work> out(size_t(t.num_work_tiles));
+  for (int v = 0; v < t.num_work_tiles; ++v) {
+    Work& w = out[size_t(v)];
+    w.q_tile = tiles[2 * v];
+    w.share = tiles[2 * v + 1];
+    for (int32_t r = offsets[v]; r < offsets[v + 1]; ++r) {
+      w.runs.push_back(runs[2 * r]);
+      w.runs.push_back(runs[2 * r + 1]);
+      w.cost += runs[2 * r + 1];
+    }
+  }
+  return out;
+}
+
 } // namespace
 
 Result<WalkTable> build_walk_table(const KeyRanges& ranges, const BlockClassifier& classify,
@@ -64,17 +123,16 @@ Result<WalkTable> build_walk_table(const KeyRanges& ranges, const BlockClassifie
   const int64_t q_offset = int64_t(g.seq_k) - g.seq_q; // bottom-right alignment
   const int64_t tiles = g.seq_q > 0 ? (int64_t(g.seq_q) + g.block_m - 1) / g.block_m : 0;
   const int64_t key_tiles = g.seq_k > 0 ? (int64_t(g.seq_k) + g.block_n - 1) / g.block_n : 0;
-  constexpr int64_t kMax = std::numeric_limits<int32_t>::max();
-  if (key_tiles * 2 > kMax)
+  if (key_tiles * 2 > std::numeric_limits<int32_t>::max())
     return Error{fmt::format("walk table: {} key tiles of {} keys do not fit 32-bit entries",
                              key_tiles, g.block_n)};
-  std::vector<int64_t> offsets{0}, runs;
-  offsets.reserve(size_t(tiles) + 1);
-  WalkTable out;
+  std::vector<Work> works(static_cast<size_t>(tiles));
   for (int64_t t = 0; t < tiles; ++t) {
     const int64_t r0 = t * g.block_m, r1 = std::min<int64_t>(r0 + g.block_m, g.seq_q) - 1;
     const int64_t q0 = r0 + q_offset, q1 = r1 + q_offset;
-    RunWriter w(classify, g, q0, q1, runs);
+    Work& work = works[size_t(t)];
+    work.q_tile = t;
+    RunWriter w(classify, g, q0, q1, work.runs);
     if (key_tiles > 0) {
       // Key intervals (sorted, disjoint) -> clipped key-tile ranges, merged where they touch.
       int64_t lo_t = -1, hi_t = -2;
@@ -91,27 +149,85 @@ Result<WalkTable> build_walk_table(const KeyRanges& ranges, const BlockClassifie
       }
       if (hi_t >= lo_t && lo_t >= 0) w.span(lo_t, hi_t);
     }
-    out.walked += w.walked();
-    offsets.push_back(int64_t(runs.size() / 2));
+    work.cost = w.walked();
   }
-  if (int64_t(offsets.size() + runs.size()) > kMax)
-    return Error{fmt::format("walk table: {} runs over {} query tiles pass 2^31 words",
-                             runs.size() / 2, tiles)};
-  out.num_q_tiles = int(tiles);
-  out.words.reserve(offsets.size() + runs.size());
-  for (int64_t v : offsets) out.words.push_back(int32_t(v));
-  for (int64_t v : runs) out.words.push_back(int32_t(v));
+  return pack(works, tiles);
+}
+
+WalkTable split_tiles(const WalkTable& table, const ShareRule& rule) {
+  if (rule.mode == 1 || table.num_work_tiles != table.num_q_tiles) return table;
+  std::vector<Work> works = unpack(table);
+  if (works.empty()) return table;
+  // The share count of each query tile.
+  std::vector<int64_t> sorted = table.costs;
+  std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
+  const int64_t median = std::max<int64_t>(sorted[sorted.size() / 2], 1);
+  int64_t total = 0;
+  for (int64_t c : table.costs) total += c;
+  const double per_sm = double(total) * double(rule.units) / double(std::max(rule.sm_count, 1));
+  auto shares_of = [&](int64_t cost) -> int64_t {
+    if (rule.mode >= 2) return cost >= 2 ? std::min<int64_t>({rule.mode, cost, kMaxTileShares}) : 1;
+    if (cost <= 4 * median || cost < 16 || double(cost) <= per_sm / 2) return 1;
+    const int64_t length = std::max<int64_t>(2 * median, 8);
+    return std::min<int64_t>((cost + length - 1) / length, kMaxTileShares);
+  };
+  std::vector<Work> out;
+  int64_t heavy = 0, max_shares = 1;
+  for (Work& w : works) {
+    const int64_t n = shares_of(w.cost);
+    if (n <= 1) {
+      out.push_back(std::move(w));
+      continue;
+    }
+    max_shares = std::max(max_shares, n);
+    // Share s walks entries [s * cost / n, (s + 1) * cost / n) of the tile's walk, cutting a
+    // run where a share ends.
+    size_t r = 0;
+    int64_t used = 0; // entries of run r already given to earlier shares
+    for (int64_t s = 0; s < n; ++s) {
+      Work share;
+      share.q_tile = w.q_tile;
+      share.share = (heavy << 10) | (n << 5) | s;
+      share.cost = (s + 1) * w.cost / n - s * w.cost / n;
+      for (int64_t need = share.cost; need > 0;) {
+        const int64_t first = w.runs[2 * r], count = w.runs[2 * r + 1];
+        const int64_t take = std::min(need, count - used);
+        share.runs.push_back(first + 2 * used);
+        share.runs.push_back(take);
+        need -= take;
+        used += take;
+        if (used == count) ++r, used = 0;
+      }
+      out.push_back(std::move(share));
+    }
+    ++heavy;
+  }
+  if (heavy == 0) return table;
+  auto packed = pack(out, table.num_q_tiles);
+  if (!packed) return table; // too large to split: the unsplit table is still correct
+  assert(packed->heavy_tiles == heavy);
+  packed->max_shares = int(max_shares);
+  return std::move(*packed);
+}
+
+std::vector<int32_t> walk_entries(const WalkTable& table, int v) {
+  assert(v >= 0 && v < table.num_work_tiles && "work tile out of range");
+  const int32_t* offsets = table.words.data();
+  const int32_t* runs = offsets + 3 * table.num_work_tiles + 1;
+  std::vector<int32_t> out;
+  for (int32_t r = offsets[v]; r < offsets[v + 1]; ++r)
+    for (int32_t i = 0; i < runs[2 * r + 1]; ++i) out.push_back(runs[2 * r] + 2 * i);
   return out;
 }
 
-std::vector<int32_t> walk_entries(const WalkTable& table, int q_tile) {
-  assert(q_tile >= 0 && q_tile < table.num_q_tiles && "query tile out of range");
-  const int32_t* offsets = table.words.data();
-  const int32_t* runs = offsets + table.num_q_tiles + 1;
-  std::vector<int32_t> out;
-  for (int32_t r = offsets[q_tile]; r < offsets[q_tile + 1]; ++r)
-    for (int32_t i = 0; i < runs[2 * r + 1]; ++i) out.push_back(runs[2 * r] + 2 * i);
-  return out;
+int32_t work_q_tile(const WalkTable& table, int v) {
+  assert(v >= 0 && v < table.num_work_tiles && "work tile out of range");
+  return table.words[size_t(table.num_work_tiles + 1 + 2 * v)];
+}
+
+int32_t work_share(const WalkTable& table, int v) {
+  assert(v >= 0 && v < table.num_work_tiles && "work tile out of range");
+  return table.words[size_t(table.num_work_tiles + 2 + 2 * v)];
 }
 
 } // namespace attnjit

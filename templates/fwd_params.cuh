@@ -49,10 +49,13 @@ struct FwdParams {
   const int32_t* tile_order;
 
   // The sm90 family's walk table (templates/fwd_sm90.cuh, runtime/walk_table.h): which key
-  // tiles each query tile visits, FULL or PARTIAL, as runs of consecutive tiles of one class,
-  // built on the host from the mask's key ranges and block classifier. Words: num_q_tiles + 1
-  // offsets into the runs, then per run (first entry, count), an entry being key tile * 2 + 1
-  // for PARTIAL, + 0 for FULL. Null for the sm80 family, which builds its walk on the device.
+  // tiles each work tile visits, FULL or PARTIAL, as runs of consecutive tiles of one class,
+  // built on the host from the mask's key ranges and block classifier. A work tile is a query
+  // tile, or one share of a split one; for the sm90 family num_q_tiles counts work tiles.
+  // Words: num_q_tiles + 1 offsets into the runs; per work tile its query tile and share code
+  // (-1, or split index << 10 | shares << 5 | share); per run (first entry, count), an entry
+  // being key tile * 2 + 1 for PARTIAL, + 0 for FULL; per split tile (query tile, shares). Null
+  // for the sm80 family, which builds its walk on the device.
   const int32_t* walk_table;
 
   // Mask parameter values, in the order of the mask's sorted parameter names.
@@ -83,6 +86,15 @@ struct FwdParams {
   // kv_head * q_pack + R % q_pack at position R / q_pack, so K and V are read once per group.
   // 1 = off: a block owns one query head.
   int32_t q_pack;
+
+  // Shares of split query tiles (sm90 family, runtime/walk_table.h): each share writes its
+  // normalized O (fp32) and base-2 LSE per row here instead of into o and lse, and the share
+  // merge entry then combines them. Row r of share s of split tile i, batch b, head h:
+  // (((i * max_shares + s) * batch + b) * heads + h) * block_m + r. share_tiles = 0: none.
+  float* share_o;   // [share_tiles, max_shares, batch, heads, block_m, head_dim]
+  float* share_lse; // [share_tiles, max_shares, batch, heads, block_m]
+  int32_t share_tiles;
+  int32_t max_shares;
 };
 
 // Tensor maps of the sm90 family (fwd_sm90.cuh): one CUtensorMap each for Q, K and V, encoded

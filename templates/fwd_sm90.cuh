@@ -28,6 +28,11 @@
 // wgmma reads Q and K as K-major operands (the head dim is the reduction) and V as an MN-major
 // one (its rows are the reduction), straight from that layout through matrix descriptors.
 //
+// A work item may be one share of a split query tile (a tile whose walk is far longer than the
+// others', runtime/walk_table.h): it walks a consecutive part of the tile's walk and writes its
+// normalized O in fp32 and its LSE to the share workspace; the second entry, merge_shares,
+// then combines a tile's shares by their LSE into O.
+//
 // This family serves dense batches (FwdParams::cu_seqlens_*, seqused_k null, q_pack 1,
 // num_splits 1); the runtime sends varlen, GQA-packed and split-KV problems to the sm80
 // family's general variant.
@@ -163,14 +168,14 @@ template <int BlockM>
 __device__ __forceinline__ void fill_stream(int* ring, StreamCursor& c, const FwdParams& p,
                                             int items, int base, int lane) {
   const int* offsets = p.walk_table;
-  const int* segments = offsets + p.num_q_tiles + 1;
+  const int* segments = offsets + 3 * p.num_q_tiles + 1;
   int n = 0;
   while (n < kWalkCap && c.item >= 0) {
     if (!c.open) {
-      const int q_tile = work_item<false>(p, c.item).q_tile;
+      const int v = work_item<false>(p, c.item).q_tile; // the work tile
       if (lane == 0) {
-        c.seg = offsets[q_tile];
-        c.seg_end = offsets[q_tile + 1];
+        c.seg = offsets[v];
+        c.seg_end = offsets[v + 1];
         c.done = 0;
         c.open = 1;
       }
@@ -202,6 +207,22 @@ __device__ __forceinline__ void fill_stream(int* ring, StreamCursor& c, const Fw
   }
   for (int i = n + lane; i < kWalkCap; i += 32) ring[(base + i) % (2 * kWalkCap)] = -1;
   __syncwarp();
+}
+
+// Row r of share s of split tile i (FwdParams::share_o, share_lse).
+__device__ __forceinline__ int64_t share_row(const FwdParams& p, int i, int s, int b, int h,
+                                             int block_m, int r) {
+  return (((static_cast<int64_t>(i) * p.max_shares + s) * p.batch + b) * p.heads + h) * block_m + r;
+}
+
+// Work item `item` -> (query tile, head, batch) with its share code in `split` (-1: not a
+// share): work_item's tile is a work tile of the walk table.
+__device__ __forceinline__ BlockWork table_work(const FwdParams& p, int item) {
+  BlockWork w = work_item<false>(p, item);
+  const int* tiles = p.walk_table + p.num_q_tiles + 1;
+  w.split = tiles[2 * w.q_tile + 1];
+  w.q_tile = tiles[2 * w.q_tile];
+  return w;
 }
 
 template <class Mask, class Elem, int HeadDim, int BlockM, int BlockN, int Warps, int Stages>
@@ -272,7 +293,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
     tma_prefetch_map(maps.q);
     tma_prefetch_map(maps.k);
     tma_prefetch_map(maps.v);
-    load_q(work_item<false>(p, first_item));
+    load_q(table_work(p, first_item));
     cursor.n = 0;
     cursor.item = first_item;
     cursor.open = 0;
@@ -299,7 +320,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
     }
     const int lane = tid;
     int n = 0; // the work item in progress, by its number in this block's schedule
-    BlockWork w = work_item<false>(p, first_item);
+    BlockWork w = table_work(p, first_item);
     bool q_pending = false; // item n's Q is not loaded yet
 #pragma unroll 1
     for (int it = 0;; ++it) {
@@ -359,7 +380,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
       if (e == kTileEnd) {
         const int next = persistent_item(++n, items);
         if (next < 0) break;
-        w = work_item<false>(p, next);
+        w = table_work(p, next);
         q_pending = true;
       }
     }
@@ -525,7 +546,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
   for (int n = 0;; ++n) {
     const int item = persistent_item(n, items);
     if (item < 0) break;
-    const BlockWork work = work_item<false>(p, item);
+    const BlockWork work = table_work(p, item);
     row0 = work.q_tile * BlockM;
 #pragma unroll
     for (int i = 0; i < HeadDim / 2; ++i) o[i] = 0.f;
@@ -619,13 +640,34 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
 
     // Epilogue: normalize and store this thread's O pairs and its rows' natural-log LSE. A row
     // with no attended key has sum 0: O = 0 and LSE = -inf, never NaN.
-    const int rows = min(BlockM, p.seq_q - row0);
+    float inv[2], lse2[2]; // 1 / the row's sum, and its base-2 LSE
 #pragma unroll
     for (int h = 0; h < 2; ++h) {
       float sum = row_sum[h];
       sum += __shfl_xor_sync(0xffffffffu, sum, 1);
       sum += __shfl_xor_sync(0xffffffffu, sum, 2);
-      const float inv = sum > 0.f ? 1.f / sum : 0.f;
+      inv[h] = sum > 0.f ? 1.f / sum : 0.f;
+      lse2[h] = sum > 0.f ? row_max[h] * scale_log2 + __log2f(sum) : sm80::neg_inf();
+    }
+    if (work.split >= 0) {
+      // A share of a split tile: its normalized O and LSE go to the workspace, for the share
+      // merge entry (merge_shares).
+#pragma unroll
+      for (int h = 0; h < 2; ++h) {
+        const int64_t i = share_row(p, work.split >> 10, work.split & 31, work.batch, work.head,
+                                    BlockM, warp_row0 + g + h * 8);
+        float* so = p.share_o + i * HeadDim + 2 * t;
+#pragma unroll
+        for (int d = 0; d < kDT; ++d)
+          *reinterpret_cast<float2*>(so + d * 8) =
+              make_float2(o[d * 4 + h * 2] * inv[h], o[d * 4 + h * 2 + 1] * inv[h]);
+        if (t == 0) p.share_lse[i] = lse2[h];
+      }
+      continue; // merged by the merge entry
+    }
+    const int rows = min(BlockM, p.seq_q - row0);
+#pragma unroll
+    for (int h = 0; h < 2; ++h) {
       const int r = warp_row0 + g + h * 8;
       if (r >= rows) continue;
       Elem* gO = static_cast<Elem*>(p.o) + work.batch * p.o_stride_b + work.head * p.o_stride_h +
@@ -633,13 +675,63 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
 #pragma unroll
       for (int d = 0; d < kDT; ++d)
         *reinterpret_cast<uint32_t*>(gO + d * 8) =
-            Ops::pack(o[d * 4 + h * 2] * inv, o[d * 4 + h * 2 + 1] * inv);
+            Ops::pack(o[d * 4 + h * 2] * inv[h], o[d * 4 + h * 2 + 1] * inv[h]);
       if (p.lse != nullptr && t == 0)
         p.lse[(static_cast<int64_t>(work.batch) * p.heads + work.head) * p.seq_q + row0 + r] =
-            sum > 0.f ? (row_max[h] * scale_log2 + __log2f(sum)) * 0.6931471805599453f
-                      : sm80::neg_inf();
+            lse2[h] * 0.6931471805599453f;
     }
   }
+}
+
+// The share merge entry: one warp per row of a split tile, each lane owning HeadDim / 32
+// consecutive columns. Grid: (ceil(share_tiles * BlockM / Warps), heads, batch). Share s weighs
+// 2^(lse_s - max lse); the merged row is the weighted mean of the shares' rows, its LSE the log
+// of the summed weights plus the max.
+template <int HeadDim, int BlockM, class Elem, int Warps>
+__device__ __forceinline__ void merge_shares(const FwdParams& p) {
+  using Ops = sm80::ElemOps<Elem>;
+  constexpr int kCols = HeadDim / 32;
+  const int item = blockIdx.x * Warps + threadIdx.x / 32; // split tile * BlockM + row
+  const int lane = threadIdx.x % 32;
+  const int h = blockIdx.y, b = blockIdx.z;
+  if (item >= p.share_tiles * BlockM) return;
+  const int i = item / BlockM, r = item % BlockM;
+  // The split tiles' list ends the walk table: offsets, work tiles, runs, then (tile, shares).
+  const int v = p.num_q_tiles;
+  const int* split = p.walk_table + 3 * v + 1 + 2 * p.walk_table[v] + 2 * i;
+  const int row = split[0] * BlockM + r, shares = split[1];
+  if (row >= p.seq_q) return;
+  const int64_t at0 = share_row(p, i, 0, b, h, BlockM, r);
+  const int64_t step = static_cast<int64_t>(p.batch) * p.heads * BlockM; // share s -> s + 1
+  float mx = sm80::neg_inf(), wsum = 0.f;
+#pragma unroll 1
+  for (int s = 0; s < shares; ++s) mx = fmaxf(mx, p.share_lse[at0 + s * step]);
+  float acc[kCols];
+#pragma unroll
+  for (int c = 0; c < kCols; ++c) acc[c] = 0.f;
+#pragma unroll 1
+  for (int s = 0; s < shares; ++s) {
+    const float l = p.share_lse[at0 + s * step];
+    // A share with no key has LSE -inf and zeros: weight 0.
+    const float w = l == sm80::neg_inf() ? 0.f : sm80::fast_exp2(l - mx);
+    wsum += w;
+    const float* src = p.share_o + (at0 + s * step) * HeadDim + lane * kCols;
+#pragma unroll
+    for (int c = 0; c < kCols; c += 2) {
+      const float2 x = *reinterpret_cast<const float2*>(src + c);
+      acc[c] += w * x.x;
+      acc[c + 1] += w * x.y;
+    }
+  }
+  const float inv = wsum > 0.f ? 1.f / wsum : 0.f;
+  Elem* dst = static_cast<Elem*>(p.o) + b * p.o_stride_b + h * p.o_stride_h +
+              static_cast<int64_t>(row) * p.o_stride_s + lane * kCols;
+#pragma unroll
+  for (int c = 0; c < kCols; c += 2)
+    *reinterpret_cast<uint32_t*>(dst + c) = Ops::pack(acc[c] * inv, acc[c + 1] * inv);
+  if (p.lse != nullptr && lane == 0)
+    p.lse[(static_cast<int64_t>(b) * p.heads + h) * p.seq_q + row] =
+        wsum > 0.f ? (mx + __log2f(wsum)) * 0.6931471805599453f : sm80::neg_inf();
 }
 
 } // namespace sm90

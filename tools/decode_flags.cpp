@@ -33,6 +33,10 @@ void add_decode_flags(CLI::App* cmd, DecodeFlags& f) {
                   "persistent blocks (GPU, sm90 family): 0 = chosen from the mask, N = at most N "
                   "(a large N: one block per query tile)")
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--split-tiles", f.split_tiles,
+                  "split query tiles (GPU, sm90 family): 0 = heavy tiles when the grid waits on "
+                  "them, 1 = off, N = every tile into up to N shares")
+      ->check(CLI::Range(0, 31));
   cmd->add_option("--seqlens-k", f.seqlens_k,
                   "per-sequence key lengths a,b,...: the batch is their count (with only these, "
                   "a padded cache read through seqused_k, --seq-q queries each)")
@@ -47,6 +51,7 @@ std::string apply_decode_flags(const DecodeFlags& f, RandomRunOptions& ro) {
   ro.kv_splits = f.splits;
   ro.pack_gqa = f.pack_gqa;
   ro.persistent_blocks = f.persistent_blocks;
+  ro.split_tiles = f.split_tiles;
   for (auto [text, out, flag] : {std::tuple{&f.seqlens_q, &ro.seqlens_q, "--seqlens-q"},
                                  std::tuple{&f.seqlens_k, &ro.seqlens_k, "--seqlens-k"}}) {
     if (text->empty()) continue;

@@ -14,6 +14,7 @@ struct DecodeFlags {
   int splits = 0;            // Problem::kv_splits
   int pack_gqa = 0;          // Problem::pack_gqa
   int persistent_blocks = 0; // Problem::persistent_blocks
+  int split_tiles = 0;       // Problem::split_tiles
   std::string seqlens_q, seqlens_k;
 };
 

@@ -90,7 +90,12 @@ TEST_CASE("generate_cuda: the sm90 entry takes the tensor maps; the template ali
   CHECK(src.find("static_assert(Shape::kSmemBytes == " +
                  std::to_string(shared_memory_bytes(default_config(64, "fp16", "sm90")))) !=
         std::string::npos);
-  CHECK(src.find(kMergeEntryName) == std::string::npos);
+  // No split-KV merge (the general variant's); the merge of split tiles' shares instead.
+  CHECK(src.find(std::string(kMergeEntryName) + "(") == std::string::npos);
+  CHECK(src.find(std::string(kShareMergeEntryName) + "(const __grid_constant__ attnjit::FwdParams "
+                                                     "p)") != std::string::npos);
+  CHECK(src.find("attnjit::sm90::merge_shares<kHeadDim, kBlockM, Elem, " +
+                 std::to_string(kMergeWarps) + ">(p);") != std::string::npos);
 }
 
 TEST_CASE("generate_cuda: sm90 configs", "[sm90]") {

@@ -12,6 +12,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <future>
@@ -37,6 +38,7 @@ struct Case {
   int pack_gqa = 0;
   int kv_splits = 0;
   int persistent_blocks = 0; // Problem::persistent_blocks (sm90): 0 = chosen, N = at most N
+  int split_tiles = 0;       // Problem::split_tiles (sm90): 0 = chosen, 1 = off, N = all in N
 };
 
 std::string describe(const Case& c) {
@@ -46,6 +48,7 @@ std::string describe(const Case& c) {
                 c.bshd ? "bshd" : "bhsd", c.lse ? "" : " no-lse");
   std::string s = buf;
   if (c.persistent_blocks > 0) s += " blocks<=" + std::to_string(c.persistent_blocks);
+  if (c.split_tiles > 0) s += " split_tiles=" + std::to_string(c.split_tiles);
   return s;
 }
 
@@ -134,6 +137,7 @@ std::vector<uint16_t> check_case(const Kernel& kernel, const Case& c, unsigned s
   p.pack_gqa = c.pack_gqa;
   p.kv_splits = c.kv_splits;
   p.persistent_blocks = c.persistent_blocks;
+  p.split_tiles = c.split_tiles;
   auto ran = kernel.run(p);
   INFO((ran.ok() ? std::string() : ran.error().message));
   REQUIRE(ran.ok());
@@ -349,6 +353,13 @@ TEST_CASE("gpu: sm90 forward attention matches the fp64 reference", "[gpu][sm90]
     Case few = c;
     few.persistent_blocks = 3;
     check_case(*k, few, seed++);
+    // Every query tile that walks two key tiles or more split into up to 3 shares, merged by
+    // LSE after the kernel (one block per work item, and persistent).
+    Case split = c;
+    split.split_tiles = 3;
+    check_case(*k, split, seed++);
+    split.persistent_blocks = 5;
+    check_case(*k, split, seed++);
     // The same problem with packing and split-KV left to the runtime: short or GQA-decode
     // problems then take the general variant.
     Case chosen = c;
@@ -377,6 +388,34 @@ TEST_CASE("gpu: sm90 persistent and one-block-per-tile launches give identical o
           first = out;
         else
           CHECK(out == first);
+      }
+    }
+}
+
+TEST_CASE("gpu: sm90 split query tiles match the unsplit kernel and the reference", "[gpu][sm90]") {
+  if (!have_sm90()) return;
+  // Heavy rows: the global rows' tile walks all 64 key tiles of 8192 keys, the others about 7,
+  // so the chosen plan (split_tiles 0) splits it; 1 keeps it whole; 2, 7 and 31 split every
+  // tile. Each run is checked against the fp64 reference, and against the unsplit output.
+  for (const char* mask : {"window(256, 256) | global(64)", "causal", "global(5) | sink(3)"})
+    for (int hd : {64, 128}) {
+      auto k = compile(mask, sm90_options_for(hd, DType::bf16));
+      INFO(mask << " hd " << hd << (k.ok() ? std::string() : " " + k.error().message));
+      REQUIRE(k.ok());
+      Case c{mask, {}, hd, DType::bf16, 1, 2, 2, 8192, 8192, false, true, 1, 1};
+      c.split_tiles = 1;
+      const std::vector<uint16_t> whole = check_case(*k, c, 21);
+      for (int split : {0, 2, 7, 31}) {
+        c.split_tiles = split;
+        INFO("split_tiles " << split);
+        const std::vector<uint16_t> out = check_case(*k, c, 21);
+        REQUIRE(out.size() == whole.size());
+        double diff = 0, ref = 0;
+        for (size_t i = 0; i < out.size(); ++i) {
+          const double a = bf16_to_float(out[i]), b = bf16_to_float(whole[i]);
+          diff += (a - b) * (a - b), ref += b * b;
+        }
+        CHECK(std::sqrt(diff / std::max(ref, 1e-30)) < 1e-2);
       }
     }
 }

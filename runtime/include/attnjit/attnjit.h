@@ -94,6 +94,7 @@ typedef struct attnjit_problem {
   int kv_splits;         /* 0 = chosen, 1 = off, N = N shares per query tile */
   int pack_gqa;          /* 0 = chosen, 1 = off, 2 = on */
   int persistent_blocks; /* sm90 family: 0 = chosen, N = at most N persistent blocks */
+  int split_tiles;       /* sm90 family: 0 = chosen, 1 = off, N = split every tile in N */
 } attnjit_problem;
 
 /* Fills `problem` with zeros, batch = heads = kv_heads = 1 and no dtype/head dim check. */

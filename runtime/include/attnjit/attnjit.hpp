@@ -134,6 +134,13 @@ struct Problem {
   // average, else one block per query tile), N = at most N blocks (N >= the query tiles x heads
   // x batch: one block per tile). The other kernels ignore it.
   int persistent_blocks = 0;
+  // Split query tiles on the GPU (sm90 family): a query tile whose mask walks far more key tiles
+  // than the others (the global rows of `global(n)`) is cut into shares that run as separate
+  // work items, merged by their LSE after the kernel. 0 = chosen from the problem (tiles that
+  // walk over 4x the median, when the grid would otherwise wait on them), 1 = off, N = 2..31:
+  // every query tile that walks two key tiles or more is split into up to N shares (for tests).
+  // The fp32 workspace of the shares is kept per (context, stream), as for kv_splits.
+  int split_tiles = 0;
   // On the GPU, a kernel has two variants: compile() builds the dense-batch one; the first run
   // that uses varlen arrays, GQA packing or split-KV builds the general one (through the same
   // memory and disk caches, so that run takes the NVRTC time once) and later runs reuse it.

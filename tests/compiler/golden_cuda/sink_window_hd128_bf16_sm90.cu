@@ -165,3 +165,9 @@ attnjit_fwd(const __grid_constant__ attnjit::FwdParams p, const __grid_constant_
   extern __shared__ __align__(128) char smem[];
   attnjit::sm90::fwd<Mask, Elem, kHeadDim, kBlockM, kBlockN, kWarps, kStages>(p, maps, smem);
 }
+
+// Merge of split query tiles' shares (templates/fwd_sm90.cuh): one warp per row, 4 warps per block.
+extern "C" __global__ void __launch_bounds__(128)
+attnjit_merge_shares(const __grid_constant__ attnjit::FwdParams p) {
+  attnjit::sm90::merge_shares<kHeadDim, kBlockM, Elem, 4>(p);
+}
