@@ -160,11 +160,8 @@ if [ "$mode" = quick ]; then
 fi
 latency
 
-log "attnjit suite (tiles from the tuning database)"
-ours=$WORK/ours.jsonl
-: > "$ours"
-for hd in $HDS; do for shape in $SHAPES; do for name in $NAMES; do
-  text=${MASK[$name]}
+suite_row() { # suite_row NAME HD SHAPE: one attnjit run of the suite, with explain's density
+  local name=$1 hd=$2 shape=$3 text=${MASK[$1]} j e
   j=$(timeout 120 "$bin/attnjit" run "$text" $(problem $name $hd $shape) --backend gpu \
       --check --iters 20 --json 2>>"$LOGS/suite.err")
   e=$("$bin/attnjit" explain "$text" --seq-q ${shape%x*} --json)
@@ -176,6 +173,13 @@ r.pop("cache_path", None); r.pop("cache_key", None)
 print(json.dumps(r))
 PY
   tail -1 "$ours" | cut -c1-160
+}
+
+log "attnjit suite (tiles from the tuning database)"
+ours=$WORK/ours.jsonl
+: > "$ours"
+for hd in $HDS; do for shape in $SHAPES; do for name in $NAMES; do
+  suite_row "$name" "$hd" "$shape"
 done; done; done
 
 if [ "$mode" = full ]; then
@@ -198,6 +202,12 @@ done
 (cd bench && timeout 200 python3 agree.py "${dirs[@]}") > "$WORK/agree.jsonl" 2>>"$LOGS/agree.err"
 rm -rf "$WORK/agree"
 cat "$WORK/agree.jsonl"
+
+log "head dim 256: full and causal beside SDPA (compile()'s default tiles, not tuned)"
+for name in full causal; do suite_row "$name" 256 16384x1; done
+timeout 90 python3 bench/peers.py --shapes 16384x1 --head-dim 256 --masks full,causal --no-flex \
+  >> "$WORK/peers.jsonl" 2>> "$LOGS/peers.err"
+echo "peers hd256 exit $?" | tee -a "$LOGS/steps.log"
 
 fi
 # What is left of the call's ~9.5 minutes goes to the peers, half per head dim.
