@@ -164,7 +164,15 @@ suite_row() { # suite_row NAME HD SHAPE: one attnjit run of the suite, with expl
   local name=$1 hd=$2 shape=$3 text=${MASK[$1]} j e
   j=$(timeout 120 "$bin/attnjit" run "$text" $(problem $name $hd $shape) --backend gpu \
       --check --iters 20 --json 2>>"$LOGS/suite.err")
-  e=$("$bin/attnjit" explain "$text" --seq-q ${shape%x*} --json)
+  # The walked ratio at the tiles the run used (the kernel's own walk), 128 x 128 if unknown.
+  local tiles
+  tiles=$(python3 -c 'import json, sys
+try:
+    t = json.loads(sys.argv[1])["tiles"]; print(t["block_m"], t["block_n"])
+except Exception:
+    print(128, 128)' "$j")
+  e=$("$bin/attnjit" explain "$text" --seq-q ${shape%x*} --block-m ${tiles% *} \
+      --block-n ${tiles#* } --json)
   python3 - "$(tag "$name" "$hd" "$shape" "$j")" "$e" >> "$ours" <<'PY'
 import json, sys
 r, x = json.loads(sys.argv[1]), json.loads(sys.argv[2])
