@@ -24,11 +24,15 @@ KernelConfig default_sm90_config(int head_dim, const std::string& dtype) {
   c.head_dim = head_dim;
   c.dtype = dtype;
   // Two consumer warpgroups of 64 rows each and one producer warpgroup.
-  c.block_m = 128, c.warps = 12, c.stages = 2;
-  // H200, bf16, 16384 x 16 heads, full mask: head dim 128 with 128-key tiles 636 TFLOP/s;
-  // head dim 64 with 192-key tiles 451 (128-key: 426); at head dim 256 a 128-key tile with two
-  // stages needs 321 KiB, 64-key tiles fit (194 KiB) and ran 706.
-  c.block_n = head_dim == 256 ? 64 : head_dim == 64 ? 192 : 128;
+  c.block_m = 128, c.warps = 12;
+  // H200, bf16, 16384 tokens: head dim 128 with 128-key tiles, 2 stages, 575-620 TFLOP/s on the
+  // full mask; at head dim 256 a 128-key tile with two stages needs 321 KiB, 64-key tiles fit
+  // (194 KiB) and ran 658-706. Head dim 64: 128-key tiles with 3 stages, against 192-key tiles
+  // with 2 in the tuner's timings (bench/results/h200_tune.jsonl): full 6.027 against 6.003 ms
+  // at 16384 and 1.673 against 1.612 at 4096 x 4, but causal 2.778 against 2.883, windows,
+  // chunks and sinks 20-27% faster, longformer 0.545 against 0.941; and they compile faster.
+  c.block_n = head_dim == 256 ? 64 : 128;
+  c.stages = head_dim == 64 ? 3 : 2;
   return c;
 }
 

@@ -107,10 +107,10 @@ TEST_CASE("generate_cuda: sm90 configs", "[sm90]") {
       CHECK(c.family == "sm90");
       CHECK(c.block_m == 128);
       CHECK(c.warps == 12);
-      CHECK(c.stages == 2);
-      CHECK(c.block_n == (hd == 256 ? 64 : hd == 64 ? 192 : 128));
+      CHECK(c.stages == (hd == 64 ? 3 : 2));
+      CHECK(c.block_n == (hd == 256 ? 64 : 128));
       CHECK(threads_per_block(c) == 384);
-      CHECK(shared_memory_bytes(c) == (128 * hd + 2 * 2 * c.block_n * hd) * 2 + 1024);
+      CHECK(shared_memory_bytes(c) == (128 * hd + 2 * c.stages * c.block_n * hd) * 2 + 1024);
     }
   // The sm80 default is what it was.
   CHECK(default_config(128, "bf16").family == "sm80");

@@ -140,11 +140,11 @@ TEST_CASE("tune api: the untuned default follows the shape and the mask's heavy 
   // Parameters decide: without global rows the same mask is balanced.
   CHECK(is(tiles("window(W, W) | global(G)", 128, 16384, 16384, {{"G", 0}, {"W", 256}}), 128, 64, 4,
            2));
-  // On sm_90a the sm90 default stays, heavy rows included at head dim 128 (the global rows'
-  // tile is split into shares); at head dim 64 heavy rows take the 64-row sm80 tiles.
+  // On sm_90a the sm90 default stays, heavy rows included (the global rows' tile is split into
+  // shares).
   CHECK(is(tiles("causal", 128, 16384, 16384, {}, "sm_90a"), 0, 0, 0, 0));
   CHECK(is(tiles("window(256, 256) | global(64)", 128, 16384, 16384, {}, "sm_90a"), 0, 0, 0, 0));
-  CHECK(is(tiles("window(256, 256) | global(64)", 64, 16384, 16384, {}, "sm_90a"), 64, 32, 4, 2));
+  CHECK(is(tiles("window(256, 256) | global(64)", 64, 16384, 16384, {}, "sm_90a"), 0, 0, 0, 0));
   // Decode-sized problems, head dim 256 and unbound parameters keep compile()'s default.
   CHECK(is(tiles("causal", 128, 1, 65536), 0, 0, 0, 0));
   CHECK(is(tiles("causal", 256, 16384, 16384), 0, 0, 0, 0));
