@@ -160,7 +160,8 @@ Result<GpuKernel::TileOrder> GpuKernel::tile_order(const CudaDriver& d, CUcontex
   if (fp.num_q_tiles <= 1 && !with_walk) return TileOrder{};
   std::vector<int64_t> values(fp.mask_params, fp.mask_params + program_.params.size());
   // Splitting depends on how many work items each work tile makes (heads x batch).
-  const int split_mode = with_walk ? p.split_tiles : 1;
+  // (The merge's grid takes heads and batch as its y and z extents, at most 65535 each.)
+  const int split_mode = with_walk && p.heads <= 65535 && p.batch <= 65535 ? p.split_tiles : 1;
   const int64_t units = with_walk ? int64_t(p.heads) * p.batch : 0;
   OrderKey key{ctx,       p.seq_q,    p.seq_k, shape.block_m, shape.block_n,
                with_walk, split_mode, units,   values};
