@@ -176,19 +176,23 @@ Result<GpuKernel::TileOrder> GpuKernel::tile_order(const CudaDriver& d, CUcontex
 
   const TileGeometry geometry{p.seq_q, p.seq_k, shape.block_m, shape.block_n};
   KeyRanges ranges(program_, values);
-  auto costs = query_tile_costs(ranges, geometry);
   TileOrder entry;
-  entry.mean_walk = mean_walk(costs);
+  std::vector<int64_t> costs;
   std::optional<WalkTable> table;
   if (with_walk) {
-    auto whole = build_walk_table(ranges, BlockClassifier(program_, values), geometry);
-    if (!whole) return whole.error();
-    table = split_tiles(*whole, {split_mode, units, sm_count_.load()});
+    auto built = build_walk_table(ranges, BlockClassifier(program_, values), geometry,
+                                  {split_mode, units, sm_count_.load()});
+    if (!built) return built.error();
+    table = std::move(*built);
     // The order is over work tiles: a split tile's shares are ordered by their own walks.
     costs = table->costs;
+    entry.mean_walk = table->num_q_tiles ? double(table->walked) / table->num_q_tiles : 0.0;
     entry.work_tiles = table->num_work_tiles;
     entry.share_tiles = table->heavy_tiles;
     entry.max_shares = table->max_shares;
+  } else {
+    costs = query_tile_costs(ranges, geometry);
+    entry.mean_walk = mean_walk(costs);
   }
   auto order = heaviest_first_order(costs);
   if (!order.empty()) {

@@ -6,25 +6,32 @@
 
 namespace attnjit {
 
-std::vector<int64_t> query_tile_costs(const KeyRanges& ranges, const TileGeometry& g) {
+std::vector<TileRange> key_tile_ranges(const KeyRanges& ranges, const TileGeometry& g,
+                                       int64_t q_tile) {
   assert(g.block_m > 0 && g.block_n > 0 && "tile sizes must be positive");
+  std::vector<TileRange> out;
+  if (g.seq_k <= 0) return out;
   const int64_t q_offset = int64_t(g.seq_k) - g.seq_q; // bottom-right alignment
+  const int64_t r0 = q_tile * g.block_m, r1 = std::min<int64_t>(r0 + g.block_m, g.seq_q) - 1;
+  // Intervals are sorted and disjoint, but two may touch the same key tile: merge those.
+  for (const KeyInterval& iv : ranges(r0 + q_offset, r1 + q_offset)) {
+    const int64_t lo = std::max<int64_t>(iv.lo, 0), hi = std::min<int64_t>(iv.hi, g.seq_k - 1);
+    if (lo > hi) continue;
+    const int64_t a = lo / g.block_n, b = hi / g.block_n;
+    if (!out.empty() && a <= out.back().last + 1)
+      out.back().last = std::max(out.back().last, b);
+    else
+      out.push_back({a, b});
+  }
+  return out;
+}
+
+std::vector<int64_t> query_tile_costs(const KeyRanges& ranges, const TileGeometry& g) {
   const int64_t tiles = (int64_t(g.seq_q) + g.block_m - 1) / g.block_m;
   std::vector<int64_t> costs(size_t(tiles), 0);
-  for (int64_t t = 0; t < tiles; ++t) {
-    const int64_t r0 = t * g.block_m, r1 = std::min<int64_t>(r0 + g.block_m, g.seq_q) - 1;
-    // Intervals are sorted and disjoint, but two may touch the same key tile: count each tile
-    // once by remembering the last one counted.
-    int64_t last = -1, cost = 0;
-    for (const KeyInterval& iv : ranges(r0 + q_offset, r1 + q_offset)) {
-      const int64_t lo = std::max<int64_t>(iv.lo, 0), hi = std::min<int64_t>(iv.hi, g.seq_k - 1);
-      if (lo > hi) continue;
-      int64_t first = std::max(lo / g.block_n, last + 1);
-      const int64_t end = hi / g.block_n;
-      if (first <= end) cost += end - first + 1, last = end;
-    }
-    costs[size_t(t)] = cost;
-  }
+  for (int64_t t = 0; t < tiles; ++t)
+    for (const TileRange& r : key_tile_ranges(ranges, g, t))
+      costs[size_t(t)] += r.last - r.first + 1;
   return costs;
 }
 

@@ -18,6 +18,17 @@ struct TileGeometry {
   int block_n = 0;
 };
 
+// Key tiles [first, last].
+struct TileRange {
+  int64_t first, last;
+};
+
+// The key-tile ranges query tile `q_tile` walks, in order: the mask's key intervals clipped to
+// the keys and widened to whole tiles, merged where they touch (as the sm80 kernel's device
+// walk builds them).
+std::vector<TileRange> key_tile_ranges(const KeyRanges& ranges, const TileGeometry& g,
+                                       int64_t q_tile);
+
 // Key tiles walked by each query tile (index = query tile).
 std::vector<int64_t> query_tile_costs(const KeyRanges& ranges, const TileGeometry& g);
 

@@ -97,73 +97,17 @@ Result<WalkTable> pack(const std::vector<Work>& works, int64_t q_tiles) {
   return out;
 }
 
-std::vector<Work> unpack(const WalkTable& t) {
-  const int32_t* offsets = t.words.data();
-  const int32_t* tiles = offsets + t.num_work_tiles + 1;
-  const int32_t* runs = tiles + 2 * t.num_work_tiles;
-  std::vector<Work> out(size_t(t.num_work_tiles));
-  for (int v = 0; v < t.num_work_tiles; ++v) {
-    Work& w = out[size_t(v)];
-    w.q_tile = tiles[2 * v];
-    w.share = tiles[2 * v + 1];
-    for (int32_t r = offsets[v]; r < offsets[v + 1]; ++r) {
-      w.runs.push_back(runs[2 * r]);
-      w.runs.push_back(runs[2 * r + 1]);
-      w.cost += runs[2 * r + 1];
-    }
-  }
-  return out;
-}
-
-} // namespace
-
-Result<WalkTable> build_walk_table(const KeyRanges& ranges, const BlockClassifier& classify,
-                                   const TileGeometry& g) {
-  assert(g.block_m > 0 && g.block_n > 0 && "tile sizes must be positive");
-  const int64_t q_offset = int64_t(g.seq_k) - g.seq_q; // bottom-right alignment
-  const int64_t tiles = g.seq_q > 0 ? (int64_t(g.seq_q) + g.block_m - 1) / g.block_m : 0;
-  const int64_t key_tiles = g.seq_k > 0 ? (int64_t(g.seq_k) + g.block_n - 1) / g.block_n : 0;
-  if (key_tiles * 2 > std::numeric_limits<int32_t>::max())
-    return Error{fmt::format("walk table: {} key tiles of {} keys do not fit 32-bit entries",
-                             key_tiles, g.block_n)};
-  std::vector<Work> works(static_cast<size_t>(tiles));
-  for (int64_t t = 0; t < tiles; ++t) {
-    const int64_t r0 = t * g.block_m, r1 = std::min<int64_t>(r0 + g.block_m, g.seq_q) - 1;
-    const int64_t q0 = r0 + q_offset, q1 = r1 + q_offset;
-    Work& work = works[size_t(t)];
-    work.q_tile = t;
-    RunWriter w(classify, g, q0, q1, work.runs);
-    if (key_tiles > 0) {
-      // Key intervals (sorted, disjoint) -> clipped key-tile ranges, merged where they touch.
-      int64_t lo_t = -1, hi_t = -2;
-      for (const KeyInterval& iv : ranges(q0, q1)) {
-        const int64_t lo = std::max<int64_t>(iv.lo, 0), hi = std::min<int64_t>(iv.hi, g.seq_k - 1);
-        if (lo > hi) continue;
-        const int64_t a = lo / g.block_n, b = hi / g.block_n;
-        if (a <= hi_t + 1) {
-          hi_t = std::max(hi_t, b);
-          continue;
-        }
-        if (hi_t >= lo_t && lo_t >= 0) w.span(lo_t, hi_t);
-        lo_t = a, hi_t = b;
-      }
-      if (hi_t >= lo_t && lo_t >= 0) w.span(lo_t, hi_t);
-    }
-    work.cost = w.walked();
-  }
-  return pack(works, tiles);
-}
-
-WalkTable split_tiles(const WalkTable& table, const ShareRule& rule) {
-  if (rule.mode == 1 || table.num_work_tiles != table.num_q_tiles) return table;
-  std::vector<Work> works = unpack(table);
-  if (works.empty()) return table;
-  // The share count of each query tile.
-  std::vector<int64_t> sorted = table.costs;
+// Query tiles (work tiles with no share yet) cut into shares per `rule` (build_walk_table in
+// the header says which); returns the shares and the unsplit tiles in order, and the most shares
+// of one tile.
+std::vector<Work> split(std::vector<Work> works, const ShareRule& rule, int64_t& max_shares) {
+  max_shares = 1;
+  if (rule.mode == 1 || works.empty()) return works;
+  std::vector<int64_t> sorted;
+  int64_t total = 0;
+  for (const Work& w : works) sorted.push_back(w.cost), total += w.cost;
   std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
   const int64_t median = std::max<int64_t>(sorted[sorted.size() / 2], 1);
-  int64_t total = 0;
-  for (int64_t c : table.costs) total += c;
   const double per_sm = double(total) * double(rule.units) / double(std::max(rule.sm_count, 1));
   auto shares_of = [&](int64_t cost) -> int64_t {
     if (rule.mode >= 2) return cost >= 2 ? std::min<int64_t>({rule.mode, cost, kMaxTileShares}) : 1;
@@ -172,7 +116,7 @@ WalkTable split_tiles(const WalkTable& table, const ShareRule& rule) {
     return std::min<int64_t>((cost + length - 1) / length, kMaxTileShares);
   };
   std::vector<Work> out;
-  int64_t heavy = 0, max_shares = 1;
+  int64_t heavy = 0;
   for (Work& w : works) {
     const int64_t n = shares_of(w.cost);
     if (n <= 1) {
@@ -202,12 +146,33 @@ WalkTable split_tiles(const WalkTable& table, const ShareRule& rule) {
     }
     ++heavy;
   }
-  if (heavy == 0) return table;
-  auto packed = pack(out, table.num_q_tiles);
-  if (!packed) return table; // too large to split: the unsplit table is still correct
-  assert(packed->heavy_tiles == heavy);
-  packed->max_shares = int(max_shares);
-  return std::move(*packed);
+  return out;
+}
+
+} // namespace
+
+Result<WalkTable> build_walk_table(const KeyRanges& ranges, const BlockClassifier& classify,
+                                   const TileGeometry& g, const ShareRule& rule) {
+  assert(g.block_m > 0 && g.block_n > 0 && "tile sizes must be positive");
+  const int64_t q_offset = int64_t(g.seq_k) - g.seq_q; // bottom-right alignment
+  const int64_t tiles = g.seq_q > 0 ? (int64_t(g.seq_q) + g.block_m - 1) / g.block_m : 0;
+  const int64_t key_tiles = g.seq_k > 0 ? (int64_t(g.seq_k) + g.block_n - 1) / g.block_n : 0;
+  if (key_tiles * 2 > std::numeric_limits<int32_t>::max())
+    return Error{fmt::format("walk table: {} key tiles of {} keys do not fit 32-bit entries",
+                             key_tiles, g.block_n)};
+  std::vector<Work> works(static_cast<size_t>(tiles));
+  for (int64_t t = 0; t < tiles; ++t) {
+    const int64_t r0 = t * g.block_m, r1 = std::min<int64_t>(r0 + g.block_m, g.seq_q) - 1;
+    Work& work = works[size_t(t)];
+    work.q_tile = t;
+    RunWriter w(classify, g, r0 + q_offset, r1 + q_offset, work.runs);
+    for (const TileRange& r : key_tile_ranges(ranges, g, t)) w.span(r.first, r.last);
+    work.cost = w.walked();
+  }
+  int64_t max_shares = 1;
+  auto table = pack(split(std::move(works), rule, max_shares), tiles);
+  if (table) table->max_shares = int(max_shares);
+  return table;
 }
 
 std::vector<int32_t> walk_entries(const WalkTable& table, int v) {

@@ -38,28 +38,24 @@ struct WalkTable {
 
 // When the sm90 kernel splits query tiles into shares (Problem::split_tiles).
 struct ShareRule {
-  int mode = 0;       // 0: heavy tiles only (see split_tiles), 1: never, N >= 2: every tile
+  int mode = 0;       // 0: heavy tiles only (see build_walk_table), 1: never, N >= 2: every tile
   int64_t units = 1;  // heads x batch: work items per work tile
   int sm_count = 132; // SMs of the device
 };
 
-// Builds the table for `g`. Per query tile: the key-tile ranges of the mask's key intervals (as
-// the sm80 family's device walk clips and merges them), then each range classified as a whole
-// and halved while the classifier says PARTIAL, down to single tiles. A FULL or EMPTY answer
-// for a span is exact for the whole span (the classifier is sound), so the result is what
-// classifying tile by tile gives, at a cost that follows the number of runs. No tile is split:
-// one work tile per query tile. Errors: a table whose words or entries would not fit in 32
-// bits.
+// Builds the table for `g`. Per query tile: its key-tile ranges (key_tile_ranges), each
+// classified as a whole and halved while the classifier says PARTIAL, down to single tiles. A
+// FULL or EMPTY answer for a span is exact for the whole span (the classifier is sound), so the
+// result is what classifying tile by tile gives, at a cost that follows the number of runs.
+// Then query tiles are split into shares per `rule`, each share a work tile of its own that
+// walks a consecutive part of the tile's walk; the kernel merges a split tile's shares by their
+// LSE. Heavy (mode 0): a tile whose walk is over 4x the median and at least 16 key tiles, when
+// its walk is also over half the work one SM gets (so a grid with many heads and batches is left
+// alone); its shares walk about 2x the median (at least 8 tiles). Forced (mode N >= 2): every
+// tile walking at least two key tiles, in min(N, walk) shares. At most kMaxTileShares. Errors:
+// a table whose words or entries would not fit in 32 bits.
 Result<WalkTable> build_walk_table(const KeyRanges& ranges, const BlockClassifier& classify,
-                                   const TileGeometry& g);
-
-// The table with query tiles split into shares per `rule`, each share a work tile of its own
-// that walks a consecutive part of the tile's walk; the kernel merges a split tile's shares by
-// their LSE. Heavy (mode 0): a tile whose walk is over 4x the median and at least 16 key tiles,
-// when its walk is also over half the work one SM gets (so a grid with many heads and batches
-// is left alone); its shares walk about 2x the median (at least 8 tiles). Forced (mode N >= 2):
-// every tile walking at least two key tiles, in min(N, walk) shares. At most kMaxTileShares.
-WalkTable split_tiles(const WalkTable& table, const ShareRule& rule);
+                                   const TileGeometry& g, const ShareRule& rule);
 
 // The walk entries of work tile `v` in order (key tile * 2, + 1 when PARTIAL).
 std::vector<int32_t> walk_entries(const WalkTable& table, int v);

@@ -19,9 +19,10 @@ struct Case {
   std::vector<int64_t> values;
 };
 
+// The table for `g`, with no tile split unless `rule` says so.
 WalkTable table_of(const MaskProgram& program, const std::vector<int64_t>& values,
-                   const TileGeometry& g) {
-  auto t = build_walk_table(KeyRanges(program, values), BlockClassifier(program, values), g);
+                   const TileGeometry& g, const ShareRule& rule = {1, 1, 132}) {
+  auto t = build_walk_table(KeyRanges(program, values), BlockClassifier(program, values), g, rule);
   REQUIRE(t.ok());
   return *t;
 }
@@ -211,7 +212,7 @@ TEST_CASE("walk table: forced shares put back together are the whole walk", "[wa
         auto program = build_mask_program(c.mask);
         REQUIRE(program.ok());
         const WalkTable whole = table_of(*program, c.values, g);
-        const WalkTable split = split_tiles(whole, {n, 1, 132});
+        const WalkTable split = table_of(*program, c.values, g, {n, 1, 132});
         check_split(whole, split);
         // Every tile that walks two key tiles or more is split, into at most n shares.
         int64_t expect = 0;
@@ -229,18 +230,19 @@ TEST_CASE("walk table: heavy rows alone are split, when the grid needs it", "[wa
   REQUIRE(program.ok());
   const WalkTable whole = table_of(*program, {}, {16384, 16384, 128, 128});
   REQUIRE(whole.costs[0] == 128);
-  const WalkTable split = split_tiles(whole, {0, 16, 132});
+  const TileGeometry g{16384, 16384, 128, 128};
+  const WalkTable split = table_of(*program, {}, g, {0, 16, 132});
   check_split(whole, split);
   CHECK(split.heavy_tiles == 1);
   CHECK(split.max_shares >= 8);
   CHECK(split.max_shares <= 16);
   CHECK(split.num_work_tiles == 128 - 1 + split.max_shares);
-  CHECK(split_tiles(whole, {0, 128, 132}).num_work_tiles == 128);
-  CHECK(split_tiles(whole, {1, 16, 132}).num_work_tiles == 128); // off
+  CHECK(table_of(*program, {}, g, {0, 128, 132}).num_work_tiles == 128);
+  CHECK(table_of(*program, {}, g, {1, 16, 132}).num_work_tiles == 128); // off
   // Dense and causal rows are never heavy.
   for (const char* mask : {"full", "causal", "causal | prefix(1024)"}) {
     auto p = build_mask_program(mask);
     REQUIRE(p.ok());
-    CHECK(split_tiles(table_of(*p, {}, {16384, 16384, 128, 128}), {0, 1, 132}).heavy_tiles == 0);
+    CHECK(table_of(*p, {}, g, {0, 1, 132}).heavy_tiles == 0);
   }
 }
