@@ -161,10 +161,10 @@ constexpr int kTileEnd = -2;
 
 // One warp writes stream positions [base, base + kWalkCap) of the ring: the rest of the current
 // item's walk, kTileEnd, the next item's walk, and so on; -1 once no item is left. The walk
-// table (FwdParams::walk_table) holds num_q_tiles + 1 segment offsets, then the segments as
-// (first entry, count) pairs: a segment stands for the entries first, first + 2, ... (count
-// consecutive key tiles of one class).
-template <int BlockM>
+// table (FwdParams::walk_table, num_q_tiles work tiles) holds num_q_tiles + 1 segment offsets,
+// two words per work tile (table_work reads them), then the segments as (first entry, count)
+// pairs: a segment stands for the entries first, first + 2, ... (count consecutive key tiles of
+// one class).
 __device__ __forceinline__ void fill_stream(int* ring, StreamCursor& c, const FwdParams& p,
                                             int items, int base, int lane) {
   const int* offsets = p.walk_table;
@@ -311,7 +311,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
 #pragma unroll 1
       for (int f = 0; cursor.item >= 0; ++f) {
         if (f >= 2) mbar_wait(sm80::smem_addr(&walk_free[f % 2]), ((f - 2) / 2) & 1);
-        fill_stream<BlockM>(ring, cursor, p, items, (f % 2) * kWalkCap, lane);
+        fill_stream(ring, cursor, p, items, (f % 2) * kWalkCap, lane);
         __threadfence_block();
         __syncwarp();
         if (lane == 0) mbar_arrive(sm80::smem_addr(&walk_bar[f % 2]));
