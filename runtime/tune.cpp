@@ -447,6 +447,14 @@ TileConfig untuned_tiles(const MaskProgram& program, const CompileOptions& optio
   if ((options.head_dim != 64 && options.head_dim != 128) || problem.seq_q < 1024 ||
       problem.seq_k <= 0)
     return keep;
+  // On sm_90a compile()'s default is the sm90 family, kept for heavy rows too: their query tile
+  // is split into shares (runtime/walk_table.h), which measured faster than the 64-row sm80
+  // tiles below (longformer_w256_g64 at 16384 on the H200: 0.370 against 0.423 ms at head dim
+  // 128; at head dim 64 the sm90 128x128x3 default 0.549 against 0.570 for sm80 64x32).
+  std::string arch = options.arch;
+  if (arch.empty())
+    if (Result<DeviceProps> props = device_props(options.device)) arch = props->arch;
+  if (default_family(options, arch) == "sm90") return keep;
   Result<std::vector<int64_t>> values = bind_params(program, problem.params);
   if (!values) return keep; // run() reports the parameters
   // Key tiles walked per 128-row query tile (64-key tiles): a heavy row stands out as a tile
@@ -459,14 +467,6 @@ TileConfig untuned_tiles(const MaskProgram& program, const CompileOptions& optio
   const int64_t middle = sorted[sorted.size() / 2];
   const int64_t heaviest = *std::max_element(costs.begin(), costs.end());
   const bool heavy_rows = heaviest > 4 * std::max<int64_t>(middle, 1);
-  // On sm_90a compile()'s default is the sm90 family, kept for heavy rows too: their query tile
-  // is split into shares (runtime/walk_table.h), which measured faster than the 64-row sm80
-  // tiles below (longformer_w256_g64 at 16384 on the H200: 0.370 against 0.423 ms at head dim
-  // 128; at head dim 64 the sm90 128x128x3 default 0.549 against 0.570 for sm80 64x32).
-  std::string arch = options.arch;
-  if (arch.empty())
-    if (Result<DeviceProps> props = device_props(options.device)) arch = props->arch;
-  if (default_family(options, arch) == "sm90") return keep;
   if (options.head_dim == 128)
     return heavy_rows ? TileConfig{64, 64, 4, 2, "sm80"} : TileConfig{128, 64, 4, 2, "sm80"};
   return heavy_rows ? TileConfig{64, 32, 4, 2, "sm80"} : keep;
