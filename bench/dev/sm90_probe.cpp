@@ -117,7 +117,8 @@ CUtensorMap make_map(CUdeviceptr ptr, bool bf, int hd, int seq, int heads, int b
 CUdeviceptr upload(const void* data, size_t bytes);
 
 // The walk table the runtime builds on the host (runtime/walk_table.h), here by brute force over
-// the probe's own predicates: per query tile of 128 rows, runs of key tiles of one class.
+// the probe's own predicates: per query tile of 128 rows, runs of key tiles of one class (no
+// tile split).
 CUdeviceptr walk_table(const std::string& mask, int sq, int sk, int bn) {
   static std::map<std::string, CUdeviceptr> cache;
   const std::string key =
@@ -147,6 +148,8 @@ CUdeviceptr walk_table(const std::string& mask, int sq, int sk, int bn) {
     }
     offsets.push_back(int32_t(runs.size() / 2));
   }
+  // Per work tile (here: every query tile, none split) its query tile and share code -1.
+  for (int t = 0; t < qt; ++t) offsets.push_back(t), offsets.push_back(-1);
   offsets.insert(offsets.end(), runs.begin(), runs.end());
   const CUdeviceptr d = upload(offsets.data(), offsets.size() * 4);
   cache[key] = d;
