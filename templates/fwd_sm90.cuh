@@ -156,6 +156,14 @@ struct StreamCursor {
   int n, item, open;
 };
 
+// The element mask's keep bits of one row of a thread: the smallest unsigned word of `Bits`.
+template <int Bits> struct KeepWord {
+  static_assert(Bits <= 64, "fwd_sm90: keep bits of a row fit one 64-bit word");
+  using Type = unsigned long long;
+};
+template <> struct KeepWord<16> { using Type = uint32_t; };
+template <> struct KeepWord<32> { using Type = uint32_t; };
+
 // Entry closing a work item's walk in the stream (tile entries are >= 0, padding is -1).
 constexpr int kTileEnd = -2;
 
@@ -440,25 +448,25 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
   // Element mask: PARTIAL tiles ask the mask; FULL tiles only cut keys past the end. The keep
   // bits come first, from a loop over the 8-key column tiles that is not unrolled (the mask's
   // code once rather than once per element: NVRTC's compile time follows the code size), then
-  // one select per element.
-  static_assert(2 * kNT <= 64, "fwd_sm90: keep bits of a row fit one 64-bit word");
+  // one select per element. Bit 2n + e of a row's word keeps key column 8n + 2t + e; the loop
+  // runs from the last column down so that each bit goes in with a shift by one, and the words
+  // are 32-bit up to 128-key tiles.
+  using Keep = typename KeepWord<2 * kNT>::Type;
   auto mask_tile = [&](float(&sc)[BlockN / 2], int cur) {
     const int k0 = (cur >> 1) * BlockN;
     const bool partial = (cur & 1) != 0;
     if (partial || k0 + BlockN > seq_k) {
       const int q = row0 + warp_row0 + g + q_offset; // row h of this thread: q + 8 h
-      unsigned long long keep0 = 0ull, keep1 = 0ull;
+      Keep keep0 = 0, keep1 = 0;
 #pragma unroll 1
-      for (int n = 0; n < kNT; ++n) {
+      for (int n = kNT - 1; n >= 0; --n) {
 #pragma unroll
-        for (int e = 0; e < 2; ++e) {
+        for (int e = 1; e >= 0; --e) {
           const int k = k0 + n * 8 + 2 * t + e;
           // Bitwise, not short-circuit: no branch per element.
           const bool in = k < seq_k;
-          const unsigned long long b0 = in & (!partial | mask.attend(q, k));
-          const unsigned long long b1 = in & (!partial | mask.attend(q + 8, k));
-          keep0 |= b0 << (n * 2 + e);
-          keep1 |= b1 << (n * 2 + e);
+          keep0 = keep0 << 1 | Keep(in & (!partial | mask.attend(q, k)));
+          keep1 = keep1 << 1 | Keep(in & (!partial | mask.attend(q + 8, k)));
         }
       }
 #pragma unroll
@@ -467,8 +475,8 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
         for (int e = 0; e < 2; ++e) {
           float& x0 = sc[n * 4 + e];
           float& x1 = sc[n * 4 + 2 + e];
-          x0 = (keep0 >> (n * 2 + e)) & 1ull ? x0 : sm80::neg_inf();
-          x1 = (keep1 >> (n * 2 + e)) & 1ull ? x1 : sm80::neg_inf();
+          x0 = keep0 & (Keep(1) << (n * 2 + e)) ? x0 : sm80::neg_inf();
+          x1 = keep1 & (Keep(1) << (n * 2 + e)) ? x1 : sm80::neg_inf();
         }
     }
   };
@@ -665,18 +673,41 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
       }
       continue; // merged by the merge entry
     }
+    // A quad of threads holds a row's 8-column tiles, 2 columns each; a 4 x 4 transpose inside
+    // the quad (two exchanges by shuffle) gives thread t all 8 columns of tile 4 b + t, so the
+    // row goes out in 16-byte stores (rows start on 16-byte boundaries: check_problem.cpp), a
+    // quarter of the store instructions of 4-byte ones.
+    static_assert(kDT % 4 == 0, "fwd_sm90: O is stored in groups of four 8-column tiles");
     const int rows = min(BlockM, p.seq_q - row0);
 #pragma unroll
     for (int h = 0; h < 2; ++h) {
       const int r = warp_row0 + g + h * 8;
-      if (r >= rows) continue;
       Elem* gO = static_cast<Elem*>(p.o) + work.batch * p.o_stride_b + work.head * p.o_stride_h +
-                 static_cast<int64_t>(row0 + r) * p.o_stride_s + 2 * t;
+                 static_cast<int64_t>(row0 + r) * p.o_stride_s + 8 * t;
 #pragma unroll
-      for (int d = 0; d < kDT; ++d)
-        *reinterpret_cast<uint32_t*>(gO + d * 8) =
-            Ops::pack(o[d * 4 + h * 2] * inv[h], o[d * 4 + h * 2 + 1] * inv[h]);
-      if (p.lse != nullptr && t == 0)
+      for (int b = 0; b < kDT / 4; ++b) {
+        uint32_t w[4]; // w[j]: this thread's 2 columns of tile 4 b + j
+#pragma unroll
+        for (int j = 0; j < 4; ++j) {
+          const int d = 4 * b + j;
+          w[j] = Ops::pack(o[d * 4 + h * 2] * inv[h], o[d * 4 + h * 2 + 1] * inv[h]);
+        }
+        // Exchange bit 1 of the thread, then bit 0: afterwards w[i] holds thread i's columns
+        // of tile 4 b + t. Every lane shuffles (a row past the end only skips the store).
+#pragma unroll
+        for (int m = 2; m >= 1; m /= 2) {
+          const bool up = (t & m) != 0;
+#pragma unroll
+          for (int j = 0; j < 4; ++j) {
+            if (j & m) continue;
+            const uint32_t got = __shfl_xor_sync(0xffffffffu, up ? w[j] : w[j + m], m);
+            w[j] = up ? got : w[j];
+            w[j + m] = up ? w[j + m] : got;
+          }
+        }
+        if (r < rows) *reinterpret_cast<uint4*>(gO + 32 * b) = make_uint4(w[0], w[1], w[2], w[3]);
+      }
+      if (r < rows && p.lse != nullptr && t == 0)
         p.lse[(static_cast<int64_t>(work.batch) * p.heads + work.head) * p.seq_q + row0 + r] =
             lse2[h] * 0.6931471805599453f;
     }
