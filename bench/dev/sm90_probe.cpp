@@ -162,12 +162,7 @@ struct Run {
   int hd, bn, stages;
   bool bf;
   unsigned grid = 0; // blocks launched: 0 = one per work item, else at most this many
-  // FwdShape::kSmemBytes: Q, the K and V ring, the alignment slack, and a second Q tile where
-  // it fits (an older cubin simply leaves it unused).
-  int smem() const {
-    const int q = 128 * hd * 2, tiles = q + 2 * stages * bn * hd * 2 + 1024;
-    return tiles + q <= 230400 ? tiles + q : tiles;
-  }
+  int smem() const { return (128 * hd + 2 * stages * bn * hd) * 2 + 1024; }
   void launch(const Tensors& t, int batch, int heads, int kv_heads, int sq, int sk, CUstream st) {
     attnjit::FwdParams p{};
     p.q = reinterpret_cast<void*>(t.q);
