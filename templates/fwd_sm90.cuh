@@ -71,8 +71,9 @@ template <int HeadDim, int BlockM, int BlockN, int Warps, int Stages> struct Fwd
   // (BlockN / 4 each) while the product of the previous tile is in flight.
   static constexpr int kProducerRegs = 40;
   // The key loop overlaps the softmax of tile j with P V of tile j - 1 (needs two P tiles in
-  // registers); at head dim 64 it runs one tile at a time (see the consumer loop).
-  static constexpr bool kOverlap = HeadDim > 64;
+  // registers). At head dim 64 only 192-key tiles do; 64- and 128-key tiles run one tile at a
+  // time (see the consumer loop).
+  static constexpr bool kOverlap = HeadDim > 64 || BlockN == 192;
   static constexpr int kConsumerRegs = 232;
   static_assert(128 * kProducerRegs + 256 * kConsumerRegs <= 168 * 384, "fwd_sm90: register trade");
 };
@@ -566,9 +567,11 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
     mbar_wait(sm80::smem_addr(&q_full), n & 1);
 
     if constexpr (!Shape::kOverlap) {
-      // One tile at a time: S, softmax, then P V. At head dim 64 the products are short and
-      // this order measured faster than the overlapped loop below (426 against 376 TFLOP/s on
-      // the full mask, 128-key tiles).
+      // One tile at a time: S, softmax, then P V. At head dim 64 the products are short; with
+      // 128-key tiles this order measured level with the overlapped loop below on dense masks
+      // and ahead on windows and chunks (probe, persistent: window 241 against 225, chunk 174
+      // against 160 TFLOP/s); with 192-key tiles the overlapped loop is ahead (full 432
+      // against 406).
       for (;; ++it) {
         const int s = it % Stages;
         const int cur = entry_at(it);

@@ -368,6 +368,41 @@ TEST_CASE("gpu: sm90 forward attention matches the fp64 reference", "[gpu][sm90]
   }
 }
 
+// The sm90 family's 192-key tiles at head dim 64, 3 stages: the overlapped key loop, which the
+// 128-key tiles of sm90_options_for do not run at that head dim.
+CompileOptions sm90_wide_options_for(int head_dim, DType dtype) {
+  CompileOptions o = options_for(head_dim, dtype);
+  o.tiles = {128, 192, 12, 3, "sm90"};
+  return o;
+}
+
+TEST_CASE("gpu: sm90 192-key tiles at head dim 64 match the fp64 reference", "[gpu][sm90]") {
+  if (!have_sm90()) return;
+  std::vector<Case> all;
+  for (Case c : cases())
+    if (c.head_dim == 64) {
+      c.pack_gqa = 1, c.kv_splits = 1;
+      all.push_back(c);
+    }
+  REQUIRE(!all.empty());
+  auto kernels = compile_cases(all, sm90_wide_options_for);
+  unsigned seed = 900;
+  for (const Case& c : all) {
+    const Result<Kernel>& k = kernels[{c.mask, c.head_dim, c.dtype}].get();
+    INFO(describe(c));
+    INFO((k.ok() ? std::string() : k.error().message));
+    REQUIRE(k.ok());
+    REQUIRE(k->info().tiles.block_n == 192);
+    check_case(*k, c, seed++);
+    Case few = c;
+    few.persistent_blocks = 3;
+    check_case(*k, few, seed++);
+    Case split = c;
+    split.split_tiles = 3;
+    check_case(*k, split, seed++);
+  }
+}
+
 TEST_CASE("gpu: sm90 persistent and one-block-per-tile launches give identical outputs",
           "[gpu][sm90]") {
   if (!have_sm90()) return;
