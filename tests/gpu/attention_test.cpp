@@ -258,9 +258,9 @@ bool have_sm90() {
 // Compiles the kernel of every (mask, head dim, dtype) among `all` on parallel threads, so the
 // GPU never waits on NVRTC while the cases run.
 using KernelKey = std::tuple<std::string, int, DType>;
-std::map<KernelKey, std::shared_future<Result<Kernel>>>
-compile_cases(const std::vector<Case>& all, CompileOptions (*options)(int, DType)) {
-  std::map<KernelKey, std::shared_future<Result<Kernel>>> kernels;
+using KernelMap = std::map<KernelKey, std::shared_future<Result<Kernel>>>;
+KernelMap compile_cases(const std::vector<Case>& all, CompileOptions (*options)(int, DType)) {
+  KernelMap kernels;
   for (const Case& c : all) {
     KernelKey key{c.mask, c.head_dim, c.dtype};
     if (kernels.count(key)) continue;
@@ -271,6 +271,15 @@ compile_cases(const std::vector<Case>& all, CompileOptions (*options)(int, DType
   return kernels;
 }
 
+// The kernel compile_cases built for case `c`; a failed compile fails the test with its error.
+const Kernel& compiled(KernelMap& kernels, const Case& c) {
+  const Result<Kernel>& k = kernels[{c.mask, c.head_dim, c.dtype}].get();
+  INFO(describe(c));
+  INFO((k.ok() ? std::string() : k.error().message));
+  REQUIRE(k.ok());
+  return *k;
+}
+
 } // namespace
 
 TEST_CASE("gpu: forward attention matches the fp64 reference", "[gpu]") {
@@ -278,11 +287,9 @@ TEST_CASE("gpu: forward attention matches the fp64 reference", "[gpu]") {
   auto kernels = compile_cases(all, options_for);
   unsigned seed = 1;
   for (const Case& c : all) {
-    const Result<Kernel>& k = kernels[{c.mask, c.head_dim, c.dtype}].get();
     INFO(describe(c));
-    INFO((k.ok() ? std::string() : k.error().message));
-    REQUIRE(k.ok());
-    check_case(*k, c, seed++);
+    const Kernel& k = compiled(kernels, c);
+    check_case(k, c, seed++);
   }
 }
 
@@ -343,28 +350,26 @@ TEST_CASE("gpu: sm90 forward attention matches the fp64 reference", "[gpu][sm90]
   auto kernels = compile_cases(all, sm90_options_for);
   unsigned seed = 500;
   for (const Case& c : all) {
-    const Result<Kernel>& k = kernels[{c.mask, c.head_dim, c.dtype}].get();
     INFO(describe(c));
-    INFO((k.ok() ? std::string() : k.error().message));
-    REQUIRE(k.ok());
-    REQUIRE(k->info().tiles.family == "sm90");
-    check_case(*k, c, seed++);
+    const Kernel& k = compiled(kernels, c);
+    REQUIRE(k.info().tiles.family == "sm90");
+    check_case(k, c, seed++);
     // Persistent: 3 blocks loop over every query tile, so walk-list chunks span tiles.
     Case few = c;
     few.persistent_blocks = 3;
-    check_case(*k, few, seed++);
+    check_case(k, few, seed++);
     // Every query tile that walks two key tiles or more split into up to 3 shares, merged by
     // LSE after the kernel (one block per work item, and persistent).
     Case split = c;
     split.split_tiles = 3;
-    check_case(*k, split, seed++);
+    check_case(k, split, seed++);
     split.persistent_blocks = 5;
-    check_case(*k, split, seed++);
+    check_case(k, split, seed++);
     // The same problem with packing and split-KV left to the runtime: short or GQA-decode
     // problems then take the general variant.
     Case chosen = c;
     chosen.pack_gqa = chosen.kv_splits = 0;
-    check_case(*k, chosen, seed++);
+    check_case(k, chosen, seed++);
   }
 }
 
@@ -388,18 +393,16 @@ TEST_CASE("gpu: sm90 192-key tiles at head dim 64 match the fp64 reference", "[g
   auto kernels = compile_cases(all, sm90_wide_options_for);
   unsigned seed = 900;
   for (const Case& c : all) {
-    const Result<Kernel>& k = kernels[{c.mask, c.head_dim, c.dtype}].get();
     INFO(describe(c));
-    INFO((k.ok() ? std::string() : k.error().message));
-    REQUIRE(k.ok());
-    REQUIRE(k->info().tiles.block_n == 192);
-    check_case(*k, c, seed++);
+    const Kernel& k = compiled(kernels, c);
+    REQUIRE(k.info().tiles.block_n == 192);
+    check_case(k, c, seed++);
     Case few = c;
     few.persistent_blocks = 3;
-    check_case(*k, few, seed++);
+    check_case(k, few, seed++);
     Case split = c;
     split.split_tiles = 3;
-    check_case(*k, split, seed++);
+    check_case(k, split, seed++);
   }
 }
 
