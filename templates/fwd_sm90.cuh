@@ -157,13 +157,9 @@ struct StreamCursor {
   int n, item, open;
 };
 
-// The element mask's keep bits of one row of a thread: the smallest unsigned word of `Bits`.
-template <int Bits> struct KeepWord {
-  static_assert(Bits <= 64, "fwd_sm90: keep bits of a row fit one 64-bit word");
-  using Type = unsigned long long;
-};
-template <> struct KeepWord<16> { using Type = uint32_t; };
-template <> struct KeepWord<32> { using Type = uint32_t; };
+// The word holding the element mask's keep bits of one row of a thread: 32 bits when they fit.
+template <bool Narrow> struct KeepWord { using Type = unsigned long long; };
+template <> struct KeepWord<true> { using Type = uint32_t; };
 
 // Entry closing a work item's walk in the stream (tile entries are >= 0, padding is -1).
 constexpr int kTileEnd = -2;
@@ -452,7 +448,8 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
   // one select per element. Bit 2n + e of a row's word keeps key column 8n + 2t + e; the loop
   // runs from the last column down so that each bit goes in with a shift by one, and the words
   // are 32-bit up to 128-key tiles.
-  using Keep = typename KeepWord<2 * kNT>::Type;
+  static_assert(2 * kNT <= 64, "fwd_sm90: keep bits of a row fit one 64-bit word");
+  using Keep = typename KeepWord<2 * kNT <= 32>::Type;
   auto mask_tile = [&](float(&sc)[BlockN / 2], int cur) {
     const int k0 = (cur >> 1) * BlockN;
     const bool partial = (cur & 1) != 0;

@@ -280,6 +280,22 @@ const Kernel& compiled(KernelMap& kernels, const Case& c) {
   return *k;
 }
 
+// Case `c` on the sm90 kernel `k`, launched one block per work item; persistent on 3 blocks
+// (every block loops over many query tiles, so walk-list chunks span tiles); and with every
+// query tile that walks two key tiles or more split into up to 3 shares, merged by LSE after the
+// kernel (one block per work item, and 5 persistent blocks).
+void check_sm90_launches(const Kernel& k, const Case& c, unsigned& seed) {
+  check_case(k, c, seed++);
+  Case few = c;
+  few.persistent_blocks = 3;
+  check_case(k, few, seed++);
+  Case split = c;
+  split.split_tiles = 3;
+  check_case(k, split, seed++);
+  split.persistent_blocks = 5;
+  check_case(k, split, seed++);
+}
+
 } // namespace
 
 TEST_CASE("gpu: forward attention matches the fp64 reference", "[gpu]") {
@@ -353,18 +369,7 @@ TEST_CASE("gpu: sm90 forward attention matches the fp64 reference", "[gpu][sm90]
     INFO(describe(c));
     const Kernel& k = compiled(kernels, c);
     REQUIRE(k.info().tiles.family == "sm90");
-    check_case(k, c, seed++);
-    // Persistent: 3 blocks loop over every query tile, so walk-list chunks span tiles.
-    Case few = c;
-    few.persistent_blocks = 3;
-    check_case(k, few, seed++);
-    // Every query tile that walks two key tiles or more split into up to 3 shares, merged by
-    // LSE after the kernel (one block per work item, and persistent).
-    Case split = c;
-    split.split_tiles = 3;
-    check_case(k, split, seed++);
-    split.persistent_blocks = 5;
-    check_case(k, split, seed++);
+    check_sm90_launches(k, c, seed);
     // The same problem with packing and split-KV left to the runtime: short or GQA-decode
     // problems then take the general variant.
     Case chosen = c;
@@ -396,13 +401,7 @@ TEST_CASE("gpu: sm90 192-key tiles at head dim 64 match the fp64 reference", "[g
     INFO(describe(c));
     const Kernel& k = compiled(kernels, c);
     REQUIRE(k.info().tiles.block_n == 192);
-    check_case(k, c, seed++);
-    Case few = c;
-    few.persistent_blocks = 3;
-    check_case(k, few, seed++);
-    Case split = c;
-    split.split_tiles = 3;
-    check_case(k, split, seed++);
+    check_sm90_launches(k, c, seed);
   }
 }
 
