@@ -65,6 +65,11 @@ memcheck() { # memcheck MASK ARGS...
   echo "memcheck [$*] exit $?" | tee -a "$LOGS/steps.log"
 }
 
+probe() { # probe NAME: the JSON line on stdin with "probe": NAME added
+  python3 -c 'import json, sys
+r = json.loads(sys.stdin.read()); r["probe"] = sys.argv[1]; print(json.dumps(r))' "$1"
+}
+
 latency() {
   log "compile latency"
   local lat=$WORK/latency.jsonl
@@ -82,6 +87,17 @@ latency() {
     done
     ATTNJIT_CACHE_DIR=$cold "$bin/attnjit" compile "causal & (window(W, 0) | sink(4))" \
       --head-dim $hd --json >> "$lat"
+    # Another mask into the same cache, new process: the mask-free sm90 kernel is the same
+    # module, so nothing compiles.
+    ATTNJIT_CACHE_DIR=$cold "$bin/attnjit" compile "window(256, 256) | global(64)" \
+      --head-dim $hd --json | probe other_mask >> "$lat"
+    # The kernel with the mask compiled in (what every new mask cost before the mask-free one).
+    for i in 1 2 3; do
+      cold=$(mktemp -d)
+      CUDA_CACHE_DISABLE=1 ATTNJIT_CACHE_DIR=$cold "$bin/attnjit" compile \
+        "causal & (window(W, 0) | sink(4))" --head-dim $hd --mask-code inline --json |
+        probe inline >> "$lat"
+    done
   done
   cat "$lat"
 }

@@ -71,22 +71,32 @@ def latency(rows, peers_rows):
     print("| | " + " | ".join(f"hd{h}" for h in hds) + " |")
     print("|---" * (len(hds) + 1) + "|")
 
-    def samples(h, cache, field):
-        return sorted(r[field] for r in by_hd[h] if r.get("cache") == cache and field in r)
+    # "probe" rows: the same measurements on another kernel (h200.sh latency): "inline" (the
+    # sm90 kernel with the mask compiled in), "other_mask" (a second mask after the cold compile).
+    def samples(h, cache, field, probe=None):
+        return sorted(r[field] for r in by_hd[h]
+                      if r.get("cache") == cache and field in r and r.get("probe") == probe)
 
-    def cold(h):
-        v = samples(h, "miss", "compile_ms")
+    def cold(h, probe=None):
+        v = samples(h, "miss", "compile_ms", probe)
         if not v:
             return ""
         if len(v) == 1:
             return f"{v[0]:.0f} ms"
         return f"{v[len(v) // 2]:.0f} ms (median of {len(v)}; {v[0]:.0f}-{v[-1]:.0f})"
 
-    def hit(h, field, unit):
-        v = samples(h, "hit", field)
+    def hit(h, field, unit, probe=None):
+        v = samples(h, "hit", field, probe)
         return f"{v[len(v) // 2]:.2f} {unit}" if v else ""
     print("| attnjit cold compile (NVRTC, driver cache off) | "
           + " | ".join(cold(h) for h in hds) + " |")
+    if any(r.get("probe") == "other_mask" for r in rows):
+        print("| attnjit another mask after it, new process (the mask-free kernel's module) | "
+              + " | ".join(hit(h, "compile_ms", "ms", "other_mask") or cold(h, "other_mask")
+                           for h in hds) + " |")
+    if any(r.get("probe") == "inline" for r in rows):
+        print("| attnjit cold compile, mask inline (--mask-code inline) | "
+              + " | ".join(cold(h, "inline") for h in hds) + " |")
     print("| attnjit disk-cache hit, new process | "
           + " | ".join(hit(h, "compile_ms", "ms") for h in hds) + " |")
     print("| attnjit memory hit (whole compile() call) | "

@@ -29,6 +29,12 @@ public:
 
   bool operator()(int64_t q, int64_t k) const;
 
+  // One query against `n` consecutive keys: out[j] = (*this)(q, k0 + j) for j < n, as 0 or 1.
+  // The same values as the scalar call wherever its int64 arithmetic does not overflow, at a
+  // fraction of the cost: each instruction runs over a chunk of keys at once, and what depends
+  // on q alone is computed once per chunk (k0 + n - 1 must not overflow).
+  void row(int64_t q, int64_t k0, int n, uint8_t* out) const;
+
   struct Instr {
     uint8_t op;
     int64_t x, y, z;

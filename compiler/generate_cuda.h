@@ -28,6 +28,10 @@ struct KernelConfig {
   // the fast one compile() builds; true = every FwdParams feature plus the split-KV merge entry,
   // compiled on demand by the first run that needs it.
   bool general = false;
+  // sm90 only: a mask-free kernel. The element mask of PARTIAL tiles comes from keep bits the
+  // runtime builds on the host (runtime/keep_bits.h), so the source, and the compiled module,
+  // are the same for every mask: one per tile config. False: the mask's predicate is inline.
+  bool mask_table = false;
 };
 
 // The tile shape measured best on an H200 for this head dim among those with no register
@@ -68,6 +72,7 @@ struct GridDims {
 GridDims grid_dims(const KernelConfig& config, int batch, int heads, int seq_q);
 
 // The generated .cu. `config` must pass check_config (and is not general when of family sm90).
+// With config.mask_table the source does not depend on `program`.
 std::string generate_cuda(const MaskProgram& program, const KernelConfig& config);
 
 // Name of the kernel entry in every generated source. sm80 kernels take (FwdParams); sm90

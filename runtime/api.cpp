@@ -139,9 +139,10 @@ namespace {
 class RequestCache {
 public:
   static std::string key(std::string_view mask, const CompileOptions& o) {
-    return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", o.head_dim, int(o.dtype),
+    return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", o.head_dim, int(o.dtype),
                        int(o.backend), o.arch, o.compile_only, o.tiles.block_m, o.tiles.block_n,
-                       o.tiles.warps, o.tiles.stages, o.tiles.family, o.device, o.cache_dir, mask);
+                       o.tiles.warps, o.tiles.stages, o.tiles.family, int(o.mask_code), o.device,
+                       o.cache_dir, mask);
   }
   std::shared_ptr<KernelImpl> find(const std::string& k) {
     std::lock_guard lock(mu_);

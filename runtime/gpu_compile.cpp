@@ -35,6 +35,10 @@ Result<KernelConfig> choose_config(const CompileOptions& o, const std::string& a
   if (o.tiles.block_n) c.block_n = o.tiles.block_n;
   if (o.tiles.warps) c.warps = o.tiles.warps;
   if (o.tiles.stages) c.stages = o.tiles.stages;
+  if (o.mask_code == MaskCode::Table && c.family != "sm90")
+    return Error{fmt::format("mask code 'table' needs the sm90 family (sm_90a); this kernel is {}",
+                             c.family)};
+  c.mask_table = c.family == "sm90" && o.mask_code != MaskCode::Inline;
   if (std::string why = check_config(c); !why.empty())
     return Error{fmt::format("tile config m{} n{} w{} s{} {}: {}", c.block_m, c.block_n, c.warps,
                              c.stages, c.family, why)};
@@ -46,8 +50,12 @@ TileConfig tiles_of(const KernelConfig& c) {
 }
 
 // Everything the generated module depends on besides the toolchain, known before generating:
-// a memory hit on this key regenerates nothing.
+// a memory hit on this key regenerates nothing. A mask-free kernel depends on no mask.
 std::string memory_key(const MaskProgram& program, const KernelConfig& c, const std::string& arch) {
+  if (c.mask_table)
+    return fmt::format("table|d{}|{}|m{}n{}w{}s{}|{}|{}|{}", c.head_dim, c.dtype, c.block_m,
+                       c.block_n, c.warps, c.stages, c.family, arch,
+                       fmt::join(extra_nvrtc_options(), " "));
   return fmt::format("{}|{}|d{}|{}|m{}n{}w{}s{}|{}|{}|{}|{}", program.hash, program.canonical,
                      c.head_dim, c.dtype, c.block_m, c.block_n, c.warps, c.stages, c.family,
                      c.general ? "general" : "dense", arch, fmt::join(extra_nvrtc_options(), " "));
@@ -81,11 +89,26 @@ Result<void> load_on_device(const GpuModule& module, int device, int smem_bytes)
 Result<ModuleLookup> find_module(ModuleCache& cache, const MaskProgram& program,
                                  const KernelConfig& c, const std::string& arch) {
   auto make_source = [&]() -> Result<ModuleSource> {
-    return ModuleSource{generate_cuda(program, c),
-                        fmt::format("attnjit_{}{}.cu", program.hash, c.general ? "_general" : ""),
-                        arch, nvrtc_options(arch)};
+    const std::string name =
+        c.mask_table ? fmt::format("attnjit_table_d{}_{}_m{}n{}w{}s{}.cu", c.head_dim, c.dtype,
+                                   c.block_m, c.block_n, c.warps, c.stages)
+                     : fmt::format("attnjit_{}{}.cu", program.hash, c.general ? "_general" : "");
+    return ModuleSource{generate_cuda(program, c), name, arch, nvrtc_options(arch)};
   };
   return cache.get(memory_key(program, c, arch), make_source);
+}
+
+// Finds or builds the module of (program, config) through the caches and loads it on `device`,
+// when called: another variant a run may need.
+GeneralLoader module_loader(ModuleCache& cache, const MaskProgram& program, const KernelConfig& c,
+                            const std::string& arch, int device) {
+  return [program, c, arch, cache = &cache, device]() -> Result<std::shared_ptr<const GpuModule>> {
+    auto hit = find_module(*cache, program, c, arch);
+    if (!hit) return hit.error();
+    if (auto r = load_on_device(*hit->entry->module, device, shared_memory_bytes(c)); !r)
+      return r.error();
+    return std::shared_ptr<const GpuModule>(hit->entry->module);
+  };
 }
 
 } // namespace
@@ -116,14 +139,15 @@ Result<Kernel> compile_gpu(const MaskProgram& program, const CompileOptions& opt
   // always of the sm80 family: an sm90 kernel's is the sm80 default for its head dim and dtype,
   // compiled for the same arch (sm_90a).
   const KernelConfig gc = general_config(c);
-  GeneralLoader general = [program, gc, arch = *arch, cache = &cache,
-                           device = options.device]() -> Result<std::shared_ptr<const GpuModule>> {
-    auto hit = find_module(*cache, program, gc, arch);
-    if (!hit) return hit.error();
-    if (auto r = load_on_device(*hit->entry->module, device, shared_memory_bytes(gc)); !r)
-      return r.error();
-    return std::shared_ptr<const GpuModule>(hit->entry->module);
-  };
+  GeneralLoader general = module_loader(cache, program, gc, *arch, options.device);
+  // A mask-free kernel runs a problem whose keep bits would be too large on the kernel with the
+  // mask inline (same tiles), built by the first run that needs it.
+  GeneralLoader inline_loader;
+  if (c.mask_table) {
+    KernelConfig ic = c;
+    ic.mask_table = false;
+    inline_loader = module_loader(cache, program, ic, *arch, options.device);
+  }
 
   const int smem = shared_memory_bytes(c);
   if (!options.compile_only)
@@ -141,13 +165,14 @@ Result<Kernel> compile_gpu(const MaskProgram& program, const CompileOptions& opt
   const TileConfig& t = options.tiles;
   const bool explicit_tiles = t.block_m || t.block_n || t.warps || t.stages || !t.family.empty();
   info.tiles_from = explicit_tiles ? "explicit" : "default";
+  info.mask_code = c.mask_table ? "table" : "inline";
   info.cache = found->status;
   info.compile_ms = found->ms;
   info.cache_key = found->entry->key;
   info.cache_path = found->entry->path;
   return Kernel(std::make_shared<GpuKernel>(program, std::move(info), found->entry->module,
                                             launch_shape(c), options.device, std::move(general),
-                                            launch_shape(gc)));
+                                            launch_shape(gc), std::move(inline_loader)));
 }
 
 } // namespace attnjit

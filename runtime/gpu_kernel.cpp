@@ -1,9 +1,11 @@
 #include "runtime/gpu_kernel.h"
 
 #include "compiler/bind_params.h"
+#include "compiler/eval_mask.h"
 #include "compiler/generate_cuda.h"
 #include "compiler/key_ranges.h"
 #include "runtime/check_problem.h"
+#include "runtime/keep_bits.h"
 #include "runtime/tile_order.h"
 #include "runtime/tma.h"
 #include "runtime/varlen.h"
@@ -14,6 +16,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <cstdlib>
 #include <optional>
 
 namespace attnjit {
@@ -24,6 +27,24 @@ namespace {
 // Beyond it the kernel's own order is used: still correct, only the tail may be less balanced.
 constexpr size_t kMaxCachedOrders = 256;
 
+// A mask-free kernel's keep bits: past this size a problem runs the kernel with the mask inline
+// (the bits cost host time to build and device memory to hold). 16 MiB holds every PARTIAL
+// tile of a 16384 x 8192 problem. The 32-bit word index of fwd_sm90.cuh needs < 8 GiB.
+constexpr int64_t kMaxKeepBitsBytes = int64_t(16) << 20;
+// Keep bits all cached tables of one kernel may hold before the cache starts over.
+constexpr int64_t kMaxCachedKeepBytes = int64_t(256) << 20;
+
+// The keep-bits limit: kMaxKeepBitsBytes, or ATTNJIT_KEEP_BITS_LIMIT (bytes, at most that) for
+// tests and experiments that want the inline kernel's path on small problems.
+int64_t keep_bits_limit() {
+  const char* env = std::getenv("ATTNJIT_KEEP_BITS_LIMIT");
+  if (!env || !*env) return kMaxKeepBitsBytes;
+  char* end = nullptr;
+  const long long v = std::strtoll(env, &end, 10);
+  if (*end != '\0' || v < 0) return kMaxKeepBitsBytes;
+  return std::min<int64_t>(v, kMaxKeepBitsBytes);
+}
+
 constexpr double kLog2e = 1.4426950408889634;
 
 int tiles_of(int64_t rows, int block_m) {
@@ -33,7 +54,8 @@ int tiles_of(int64_t rows, int block_m) {
 } // namespace
 
 LaunchShape launch_shape(const KernelConfig& c) {
-  return {c.block_m, c.block_n, threads_per_block(c), shared_memory_bytes(c), c.family};
+  return {c.block_m, c.block_n,   threads_per_block(c), shared_memory_bytes(c),
+          c.family,  c.mask_table};
 }
 
 bool needs_general_variant(const FwdParams& fp) {
@@ -42,9 +64,9 @@ bool needs_general_variant(const FwdParams& fp) {
 
 GpuKernel::GpuKernel(MaskProgram program, KernelInfo info, std::shared_ptr<const GpuModule> module,
                      LaunchShape shape, int device, GeneralLoader general,
-                     LaunchShape general_shape)
+                     LaunchShape general_shape, GeneralLoader inline_loader)
     : program_(std::move(program)), info_(std::move(info)), module_(std::move(module)),
-      general_loader_(std::move(general)), shape_(shape),
+      general_loader_(std::move(general)), inline_loader_(std::move(inline_loader)), shape_(shape),
       general_shape_(general_shape.block_m > 0 ? general_shape : shape), device_(device) {
   assert(shape_.block_m > 0 && shape_.block_n > 0 && shape_.threads > 0 &&
          "launch shape must be filled in");
@@ -137,15 +159,17 @@ struct GpuKernel::DeviceWords {
 
   // A synchronous copy of `words` into a new buffer of the current context `ctx`. Synchronous on
   // purpose: the buffer is never written again, so launches queued on any stream may read it.
+  template <class Word>
   static Result<std::shared_ptr<const DeviceWords>>
-  upload(const CudaDriver& d, CUcontext ctx, const std::vector<int32_t>& words, const char* what) {
+  upload(const CudaDriver& d, CUcontext ctx, const std::vector<Word>& words, const char* what) {
     CUdeviceptr buf = 0;
-    const size_t bytes = words.size() * sizeof(int32_t);
+    const size_t bytes = std::max<size_t>(words.size(), 1) * sizeof(Word);
     if (auto r = cuda_check(d, d.cuMemAlloc(&buf, bytes), fmt::format("{} buffer", what)); !r)
       return r.error();
     auto owned = std::make_shared<const DeviceWords>(ctx, buf);
-    if (auto r =
-            cuda_check(d, d.cuMemcpyHtoD(buf, words.data(), bytes), fmt::format("{} upload", what));
+    if (words.empty()) return owned;
+    if (auto r = cuda_check(d, d.cuMemcpyHtoD(buf, words.data(), words.size() * sizeof(Word)),
+                            fmt::format("{} upload", what));
         !r)
       return r.error();
     return owned;
@@ -167,11 +191,12 @@ Result<GpuKernel::TileOrder> GpuKernel::tile_order(const CudaDriver& d, CUcontex
                with_walk, split_mode, units,   values};
   std::lock_guard lock(orders_mu_);
   if (auto it = orders_.find(key); it != orders_.end()) return it->second;
-  if (orders_.size() >= kMaxCachedOrders) {
+  if (orders_.size() >= kMaxCachedOrders || orders_keep_bytes_ > kMaxCachedKeepBytes) {
     if (!with_walk) return TileOrder{};
     // Many shapes or parameter values in turn: start the cache over. Launches already queued
     // keep their buffers (DeviceWords is freed with its last reference, and cuMemFree waits).
     orders_.clear();
+    orders_keep_bytes_ = 0;
   }
 
   const TileGeometry geometry{p.seq_q, p.seq_k, shape.block_m, shape.block_n};
@@ -206,6 +231,26 @@ Result<GpuKernel::TileOrder> GpuKernel::tile_order(const CudaDriver& d, CUcontex
     if (!buf) return buf.error();
     entry.walk_buffer = *buf;
     entry.walk = reinterpret_cast<const int32_t*>((*buf)->ptr);
+  }
+  if (table && shape.mask_table) {
+    // The mask-free kernel's keep bits, or the inline kernel when they would be too large.
+    entry.keep_bytes = keep_bits_bytes(*table, geometry);
+    if (entry.keep_bytes > keep_bits_limit()) {
+      entry.needs_inline = true;
+      entry.keep_bytes = 0;
+    } else {
+      auto bits = build_keep_bits(*table, MaskEvaluator(program_, values), geometry);
+      if (!bits) return bits.error();
+      auto words = DeviceWords::upload(d, ctx, bits->words, "keep bits");
+      if (!words) return words.error();
+      auto base = DeviceWords::upload(d, ctx, bits->base, "keep bases");
+      if (!base) return base.error();
+      entry.keep_buffer = *words;
+      entry.keep_base_buffer = *base;
+      entry.keep_bits = reinterpret_cast<const void*>((*words)->ptr);
+      entry.keep_base = reinterpret_cast<const int32_t*>((*base)->ptr);
+      orders_keep_bytes_ += entry.keep_bytes;
+    }
   }
   orders_.emplace(std::move(key), entry);
   return entry;
@@ -246,6 +291,8 @@ Result<void> GpuKernel::run(const Problem& p) const {
     plan = std::move(*order);
     fp->tile_order = plan.order;
     fp->walk_table = plan.walk;
+    fp->keep_bits = plan.keep_bits;
+    fp->keep_base = plan.keep_base;
     // The sm90 kernel counts work tiles: query tiles and the shares of split ones.
     if (plan.walk) fp->num_q_tiles = plan.work_tiles;
   }
@@ -262,12 +309,17 @@ Result<void> GpuKernel::run(const Problem& p) const {
     auto g = general_module();
     if (!g) return g.error();
     module = *g;
+  } else if (plan.needs_inline) {
+    auto m = inline_module();
+    if (!m) return m.error();
+    module = *m;
   }
   auto fn = module->function(d, scope.context(), shape.smem_bytes);
   if (!fn) return fn.error();
   if (fp->num_splits > 1)
     return launch_split(d, scope.context(), *module, *fn, shape, p, *fp, blocks);
-  if (shape.family == "sm90") return launch_sm90(d, scope.context(), *fn, p, *fp, blocks, plan);
+  if (shape.family == "sm90")
+    return launch_sm90(d, scope.context(), *module, *fn, p, *fp, blocks, plan);
   void* args[] = {&fp.value()};
   CUresult r =
       d.cuLaunchKernel(*fn, unsigned(blocks), 1, 1, unsigned(shape.threads), 1, 1,
@@ -277,12 +329,16 @@ Result<void> GpuKernel::run(const Problem& p) const {
                                 info_.canonical, blocks, shape.threads, shape.smem_bytes));
 }
 
-Result<void> GpuKernel::launch_sm90(const CudaDriver& d, CUcontext ctx, CUfunction fn,
-                                    const Problem& p, FwdParams& fp, long long blocks,
-                                    const TileOrder& plan) const {
+Result<void> GpuKernel::launch_sm90(const CudaDriver& d, CUcontext ctx, const GpuModule& module,
+                                    CUfunction fn, const Problem& p, FwdParams& fp,
+                                    long long blocks, const TileOrder& plan) const {
   if (!fp.walk_table)
     return Error{fmt::format("launching {} (sm90): no walk table (the sm90 family runs dense "
                              "batches only, and needs one built for the problem's shape)",
+                             info_.canonical)};
+  if (shape_.mask_table && !plan.needs_inline && (!fp.keep_bits || !fp.keep_base))
+    return Error{fmt::format("launching {} (sm90, mask-free): no keep bits built for the "
+                             "problem's shape",
                              info_.canonical)};
   KernelConfig c;
   c.family = shape_.family;
@@ -306,7 +362,7 @@ Result<void> GpuKernel::launch_sm90(const CudaDriver& d, CUcontext ctx, CUfuncti
                         size_t(p.heads) * size_t(shape_.block_m);
     auto ws = workspace_.get(d, ctx, p.stream, rows * (size_t(info_.head_dim) + 1) * sizeof(float));
     if (!ws) return ws.error();
-    auto entry = module_->entry(d, ctx, kShareMergeEntryName);
+    auto entry = module.entry(d, ctx, kShareMergeEntryName);
     if (!entry) return entry.error();
     merge = *entry;
     fp.share_o = reinterpret_cast<float*>(*ws);
@@ -345,6 +401,21 @@ Result<const GpuModule*> GpuKernel::general_module() const {
                  m.error().message};
   general_ = std::move(*m);
   return general_.get();
+}
+
+Result<const GpuModule*> GpuKernel::inline_module() const {
+  std::lock_guard lock(general_mu_);
+  if (inline_) return inline_.get();
+  if (!inline_loader_)
+    return Error{fmt::format("the problem's keep bits would pass {} MiB and this kernel has no "
+                             "inline-mask twin to run it",
+                             kMaxKeepBitsBytes >> 20)};
+  auto m = inline_loader_();
+  if (!m)
+    return Error{"building the kernel with the mask inline (the problem's keep bits would pass " +
+                 std::to_string(kMaxKeepBitsBytes >> 20) + " MiB): " + m.error().message};
+  inline_ = std::move(*m);
+  return inline_.get();
 }
 
 Result<void> GpuKernel::launch_split(const CudaDriver& d, CUcontext ctx, const GpuModule& module,

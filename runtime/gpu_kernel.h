@@ -32,6 +32,8 @@ struct LaunchShape {
   int smem_bytes = 0; // dynamic shared memory per block
   // "sm80": the kernel takes (FwdParams); "sm90": (FwdParams, TmaMaps), the maps encoded per run.
   std::string family = "sm80";
+  // sm90 only: a mask-free kernel, whose launches need the keep bits (runtime/keep_bits.h).
+  bool mask_table = false;
 };
 
 // The launch shape of a kernel of `config` (generate_cuda.h: threads_per_block,
@@ -50,9 +52,12 @@ public:
   // `general` may be null: then problems that need the general variant are refused with an
   // error naming the feature (tests of the host side). `general_shape` is the general variant's
   // launch shape; left empty (block_m 0) it is `shape`, as for an sm80 kernel.
+  // A mask-free kernel (shape.mask_table) takes `inline_loader`: it builds the kernel of the
+  // same tiles with the mask inline, for problems whose keep bits would be too large (null:
+  // those are refused with an error).
   GpuKernel(MaskProgram program, KernelInfo info, std::shared_ptr<const GpuModule> module,
             LaunchShape shape, int device, GeneralLoader general = nullptr,
-            LaunchShape general_shape = {});
+            LaunchShape general_shape = {}, GeneralLoader inline_loader = nullptr);
   ~GpuKernel() override;
 
   const KernelInfo& info() const override { return info_; }
@@ -76,9 +81,15 @@ private:
   // A launch holds the buffers until it is queued: the cache may let go of them meanwhile.
   struct DeviceWords; // a device buffer, freed in its context with the last reference
   struct TileOrder {
-    std::shared_ptr<const DeviceWords> order_buffer, walk_buffer;
+    std::shared_ptr<const DeviceWords> order_buffer, walk_buffer, keep_buffer, keep_base_buffer;
     const int32_t* order = nullptr;
     const int32_t* walk = nullptr;
+    // A mask-free kernel's keep bits and their per-work-tile bases (FwdParams::keep_bits); when
+    // the bits would pass kMaxKeepBitsBytes they are not built and `needs_inline` is set.
+    const void* keep_bits = nullptr;
+    const int32_t* keep_base = nullptr;
+    int64_t keep_bytes = 0;
+    bool needs_inline = false;
     double mean_walk = 0;
     // The walk table's work tiles (query tiles and the shares of split ones), the split tiles
     // and their most shares (runtime/walk_table.h); 0 work tiles without a table.
@@ -97,11 +108,14 @@ private:
 
   // Launches the dense sm90 kernel with its tensor maps, then the merge of split tiles' shares
   // when `plan` has split tiles.
-  Result<void> launch_sm90(const CudaDriver& d, CUcontext ctx, CUfunction fn, const Problem& p,
-                           FwdParams& fp, long long blocks, const TileOrder& plan) const;
+  Result<void> launch_sm90(const CudaDriver& d, CUcontext ctx, const GpuModule& module,
+                           CUfunction fn, const Problem& p, FwdParams& fp, long long blocks,
+                           const TileOrder& plan) const;
 
   // The general variant, built on first need and kept (null until then).
   Result<const GpuModule*> general_module() const;
+  // A mask-free kernel's inline twin, likewise.
+  Result<const GpuModule*> inline_module() const;
 
   MaskProgram program_;
   KernelInfo info_;
@@ -109,6 +123,8 @@ private:
   GeneralLoader general_loader_;
   mutable std::mutex general_mu_;
   mutable std::shared_ptr<const GpuModule> general_;
+  GeneralLoader inline_loader_;
+  mutable std::shared_ptr<const GpuModule> inline_;
   LaunchShape shape_;
   LaunchShape general_shape_;
   int device_;
@@ -119,6 +135,7 @@ private:
       std::tuple<CUcontext, int, int, int, int, bool, int, int64_t, std::vector<int64_t>>;
   mutable std::mutex orders_mu_;
   mutable std::map<OrderKey, TileOrder> orders_;
+  mutable int64_t orders_keep_bytes_ = 0; // keep bits held by orders_
 
   mutable std::atomic<int> sm_count_{0}; // the device's SMs, read on first use
   mutable SplitWorkspace workspace_;

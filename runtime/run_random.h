@@ -39,6 +39,7 @@ struct RandomRunOptions {
 
 struct RandomRunReport {
   double ms = 0;              // median time of one call
+  double first_ms = 0;        // GPU: the first call to its end, host preparation included
   double tflops = 0;          // 4 * batch * heads * attended_pairs * head_dim / time
   int64_t attended_pairs = 0; // per (batch, head)
   bool checked = false;

@@ -95,6 +95,15 @@ struct FwdParams {
   float* share_lse; // [share_tiles, max_shares, batch, heads, block_m]
   int32_t share_tiles;
   int32_t max_shares;
+
+  // Keep bits of the sm90 mask-free kernel (fwd_sm90.cuh TableMask; runtime/keep_bits.h): the
+  // element mask of every PARTIAL tile the walk table visits, built on the host. The PARTIAL
+  // tiles are numbered work tile by work tile in walk order, keep_base[v] being work tile v's
+  // first. Tile i holds block_m rows of 4 words, word t of row r at (i * block_m + r) * 4 + t:
+  // bit 2 n + e of it keeps key column 8 n + 2 t + e (the columns thread t of a quad holds).
+  // Words are 32-bit up to 128-key tiles, 64-bit for 192. Null for kernels with the mask inline.
+  const void* keep_bits;
+  const int32_t* keep_base;
 };
 
 // Tensor maps of the sm90 family (fwd_sm90.cuh): one CUtensorMap each for Q, K and V, encoded

@@ -28,6 +28,10 @@
 // wgmma reads Q and K as K-major operands (the head dim is the reduction) and V as an MN-major
 // one (its rows are the reduction), straight from that layout through matrix descriptors.
 //
+// A mask-free kernel (Mask = TableMask) reads the element mask of PARTIAL tiles from the keep
+// bits instead: each consumer thread loads its two rows' words of a PARTIAL tile as soon as it
+// sees the tile's stream entry, so the load runs beside the tile's products.
+//
 // A work item may be one share of a split query tile (a tile whose walk is far longer than the
 // others', runtime/walk_table.h): it walks a consecutive part of the tile's walk and writes its
 // normalized O in fp32 and its LSE to the share workspace; the second entry, merge_shares,
@@ -161,6 +165,16 @@ struct StreamCursor {
 template <bool Narrow> struct KeepWord { using Type = unsigned long long; };
 template <> struct KeepWord<true> { using Type = uint32_t; };
 
+// The mask of a mask-free kernel: the same kernel serves every mask, and the element mask of
+// PARTIAL tiles comes from the keep bits the runtime built on the host (FwdParams::keep_bits,
+// keep_base). Only the sequence bound of a FULL tile crossing the end is left to compute.
+struct TableMask {
+  __device__ explicit TableMask(const long long*) {}
+  __device__ bool attend(int, int) const { return true; }
+};
+template <class Mask> struct MaskFromTable { static constexpr bool value = false; };
+template <> struct MaskFromTable<TableMask> { static constexpr bool value = true; };
+
 // Entry closing a work item's walk in the stream (tile entries are >= 0, padding is -1).
 constexpr int kTileEnd = -2;
 
@@ -237,7 +251,8 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
   constexpr int kCB = Shape::kColBlocks;
   constexpr int kNT = BlockN / 8;  // 8-key column tiles of S
   constexpr int kDT = HeadDim / 8; // 8-wide column tiles of O
-  static_assert(4 * 2 * kWalkCap + sizeof(StreamCursor) + 40 * Stages + 48 <= 2048,
+  constexpr bool kTable = MaskFromTable<Mask>::value;
+  static_assert(4 * 2 * kWalkCap + sizeof(StreamCursor) + 44 * Stages + 48 <= 2048,
                 "fwd_sm90: static shared memory past the 2 KiB that check_config reserves");
 
   // The walk stream's ring: chunk slot s holds entries [s kWalkCap, (s + 1) kWalkCap).
@@ -252,6 +267,8 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
   // Walk-list chunk slot s: filled (walk_bar[s]), read by the producer (walk_free[s]).
   __shared__ __align__(8) uint64_t walk_bar[2], walk_free[2];
   __shared__ int stage_entry[Stages];
+  // Mask-free kernels: the number of the stage's PARTIAL tile in the keep bits.
+  __shared__ int stage_keep[Stages];
 
   // Tiles: Q, then Stages K tiles, then Stages V tiles; column block c of a tile of R rows sits
   // at c * R * 128 bytes from its start.
@@ -326,6 +343,8 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
     const int lane = tid;
     int n = 0; // the work item in progress, by its number in this block's schedule
     BlockWork w = table_work(p, first_item);
+    // Mask-free kernels: the number of the item's next PARTIAL tile in the keep bits.
+    int keep = kTable ? p.keep_base[work_item<false>(p, first_item).q_tile] : 0;
     bool q_pending = false; // item n's Q is not loaded yet
 #pragma unroll 1
     for (int it = 0;; ++it) {
@@ -349,6 +368,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
       const int kv_head = w.head / p.kv_group;
       if (lane == 0) {
         stage_entry[s] = e;
+        if (kTable && e >= 0 && (e & 1) != 0) stage_keep[s] = keep++;
         const uint32_t bar = sm80::smem_addr(&full_k[s]);
         if (e >= 0) {
           mbar_expect_tx(bar, Shape::kTileBytes);
@@ -386,6 +406,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
         const int next = persistent_item(++n, items);
         if (next < 0) break;
         w = table_work(p, next);
+        if (kTable) keep = p.keep_base[work_item<false>(p, next).q_tile];
         q_pending = true;
       }
     }
@@ -448,23 +469,30 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
   // one select per element. Bit 2n + e of a row's word keeps key column 8n + 2t + e; the loop
   // runs from the last column down so that each bit goes in with a shift by one, and the words
   // are 32-bit up to 128-key tiles.
+  // A mask-free kernel has the keep words of PARTIAL tiles loaded already (fetch_keep, `kept`);
+  // the sequence bound is in them.
   static_assert(2 * kNT <= 64, "fwd_sm90: keep bits of a row fit one 64-bit word");
   using Keep = typename KeepWord<2 * kNT <= 32>::Type;
-  auto mask_tile = [&](float(&sc)[BlockN / 2], int cur) {
+  auto mask_tile = [&](float(&sc)[BlockN / 2], int cur, const Keep(&kept)[2]) {
     const int k0 = (cur >> 1) * BlockN;
     const bool partial = (cur & 1) != 0;
     if (partial || k0 + BlockN > seq_k) {
       const int q = row0 + warp_row0 + g + q_offset; // row h of this thread: q + 8 h
       Keep keep0 = 0, keep1 = 0;
+      if (kTable && partial) {
+        keep0 = kept[0];
+        keep1 = kept[1];
+      } else {
 #pragma unroll 1
-      for (int n = kNT - 1; n >= 0; --n) {
+        for (int n = kNT - 1; n >= 0; --n) {
 #pragma unroll
-        for (int e = 1; e >= 0; --e) {
-          const int k = k0 + n * 8 + 2 * t + e;
-          // Bitwise, not short-circuit: no branch per element.
-          const bool in = k < seq_k;
-          keep0 = keep0 << 1 | Keep(in & (!partial | mask.attend(q, k)));
-          keep1 = keep1 << 1 | Keep(in & (!partial | mask.attend(q + 8, k)));
+          for (int e = 1; e >= 0; --e) {
+            const int k = k0 + n * 8 + 2 * t + e;
+            // Bitwise, not short-circuit: no branch per element.
+            const bool in = k < seq_k;
+            keep0 = keep0 << 1 | Keep(in & (!partial | mask.attend(q, k)));
+            keep1 = keep1 << 1 | Keep(in & (!partial | mask.attend(q + 8, k)));
+          }
         }
       }
 #pragma unroll
@@ -476,6 +504,19 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
           x0 = keep0 & (Keep(1) << (n * 2 + e)) ? x0 : sm80::neg_inf();
           x1 = keep1 & (Keep(1) << (n * 2 + e)) ? x1 : sm80::neg_inf();
         }
+    }
+  };
+  // Mask-free kernels: the keep words of this thread's two rows of the PARTIAL tile `cur` at
+  // stream position `it` (the producer wrote the tile's number beside the entry).
+  auto fetch_keep = [&](int cur, int it, Keep(&kept)[2]) {
+    if constexpr (kTable) {
+      if (cur >= 0 && (cur & 1) != 0) {
+        // 32-bit index: the runtime keeps the table under 2^31 words.
+        const Keep* w = static_cast<const Keep*>(p.keep_bits) +
+                        ((stage_keep[it % Stages] * BlockM + warp_row0 + g) * 4 + t);
+        kept[0] = __ldg(w);
+        kept[1] = __ldg(w + 8 * 4); // row + 8
+      }
     }
   };
   // Online softmax in base 2 (as in the sm80 family), P straight into the A fragments of
@@ -577,12 +618,14 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
           pass_end(it++);
           break;
         }
+        Keep kept[2] = {0, 0};
+        fetch_keep(cur, it, kept);
         float sc[BlockN / 2];
         issue_qk(sc, sK + s * Shape::kTileBytes);
         wgmma_wait<0>();
         fence_regs(sc);
         release(&empty_k[s]);
-        mask_tile(sc, cur);
+        mask_tile(sc, cur, kept);
         uint32_t pa[BlockN / 16][4];
         float alpha[2];
         softmax(sc, pa, alpha);
@@ -598,12 +641,14 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
         uint32_t pa[BlockN / 16][4];
         float alpha[2];
         {
+          Keep kept[2] = {0, 0};
+          fetch_keep(first, it, kept);
           float sc[BlockN / 2];
           issue_qk(sc, sK + (it % Stages) * Shape::kTileBytes);
           wgmma_wait<0>();
           fence_regs(sc);
           release(&empty_k[it % Stages]);
-          mask_tile(sc, first);
+          mask_tile(sc, first, kept);
           softmax(sc, pa, alpha); // O is still zero: nothing to rescale
         }
         int prev = it++;    // stream position of the tile whose P is in pa
@@ -611,6 +656,8 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
         uint32_t pn[BlockN / 16][4];
         for (;; ++it) {
           const int cur = entry_at(it);
+          Keep kept[2] = {0, 0};
+          fetch_keep(cur, it, kept);
           // The P V issued by the previous iteration is waited for here, behind this tile's
           // barrier wait (another basic block), so that the instruction scheduler cannot hoist
           // the wait above the softmax it is meant to overlap.
@@ -636,7 +683,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
           wgmma_wait<1>(); // S of this tile is done; P V of the previous one may still run
           fence_regs(sc);
           release(&empty_k[s]);
-          mask_tile(sc, cur);
+          mask_tile(sc, cur, kept);
           softmax(sc, pn, alpha);
           prev = it;
         }

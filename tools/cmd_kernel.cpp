@@ -22,6 +22,7 @@ struct KernelFlags {
   ProblemFlags problem;
   int block_m = 0, block_n = 0, warps = 0, stages = 0;
   std::string family;
+  std::string mask_code = "auto";
   uint64_t seed = 0;
   bool check = false;
   std::string save;
@@ -38,6 +39,11 @@ void add_tile_flags(CLI::App* cmd, KernelFlags& f) {
   cmd->add_option("--family", f.family,
                   "kernel family (GPU): sm80 (mma.sync, any sm_80+) or sm90 (wgmma + TMA, "
                   "sm_90a; the default there unless tile flags are given)");
+  cmd->add_option("--mask-code", f.mask_code,
+                  "sm90 family: where the element mask comes from: table (no mask code in the "
+                  "kernel, one kernel per tile config for every mask; keep bits built at the "
+                  "first run), inline (the predicate compiled in), auto (table)")
+      ->check(CLI::IsMember({"auto", "inline", "table"}));
 }
 
 CompileOptions options_of(const KernelFlags& f) {
@@ -47,6 +53,9 @@ CompileOptions options_of(const KernelFlags& f) {
   o.tiles.warps = f.warps;
   o.tiles.stages = f.stages;
   o.tiles.family = f.family;
+  o.mask_code = f.mask_code == "table"    ? MaskCode::Table
+                : f.mask_code == "inline" ? MaskCode::Inline
+                                          : MaskCode::Auto;
   return o;
 }
 
@@ -61,6 +70,10 @@ int emit(const KernelFlags& f) {
   if (f.block_n) c.block_n = f.block_n;
   if (f.warps) c.warps = f.warps;
   if (f.stages) c.stages = f.stages;
+  if (f.mask_code == "table" && c.family != "sm90")
+    return fail("error: mask code 'table' needs the sm90 family (sm_90a); this kernel is " +
+                c.family);
+  c.mask_table = c.family == "sm90" && f.mask_code != "inline";
   if (std::string why = check_config(c); !why.empty()) return fail("error: " + why);
   if (!f.problem.arch.empty())
     if (std::string why = check_family_arch(c.family, f.problem.arch); !why.empty())
@@ -83,6 +96,7 @@ nlohmann::json info_json(const KernelInfo& i) {
           {"cache_path", i.cache_path},
           {"tiles_name", i.backend == BackendKind::Gpu ? tiles_name(i.tiles) : ""},
           {"tiles_from", i.tiles_from},
+          {"mask_code", i.mask_code},
           {"tiles",
            {{"block_m", i.tiles.block_m},
             {"block_n", i.tiles.block_n},
@@ -114,9 +128,11 @@ int compile_cmd(const KernelFlags& f) {
   std::printf("mask        %s\nbackend     %s (%s)\n", i.canonical.c_str(), backend_name(i.backend),
               i.arch.c_str());
   if (i.backend == BackendKind::Gpu)
-    std::printf("tiles       %d x %d, %d warps, %d stages (%s)\ncache key   %s\ncache path  %s\n",
+    std::printf("tiles       %d x %d, %d warps, %d stages (%s, mask %s)\ncache key   %s\n"
+                "cache path  %s\n",
                 i.tiles.block_m, i.tiles.block_n, i.tiles.warps, i.tiles.stages,
-                i.tiles.family.c_str(), i.cache_key.c_str(), i.cache_path.c_str());
+                i.tiles.family.c_str(), i.mask_code.c_str(), i.cache_key.c_str(),
+                i.cache_path.c_str());
   std::printf("compile     %.3f ms (%s)\n", i.compile_ms,
               i.cache == CacheStatus::Miss ? "miss" : cache_status_name(i.cache));
   std::printf("again      %.1f us (%s)\n", again_us, cache_status_name(again->info().cache));
@@ -167,6 +183,7 @@ int run_cmd(const KernelFlags& f) {
     j["unwritten"] = r->unwritten;
     j["splits"] = r->splits;
     if (r->gbps > 0) j["gbps"] = r->gbps;
+    if (r->first_ms > 0) j["first_ms"] = r->first_ms;
     if (tuned)
       j["tune"] = {{"from_database", tuned->from_database},
                    {"seconds", tuned->seconds},

@@ -253,3 +253,32 @@ TEST_CASE("generate_cuda: grid_dims is one linear dimension of tiles x heads x b
   CHECK(g.x == 2u * 3u);
   CHECK(grid_dims(c, 1, 4, 0).x == 0u);
 }
+
+TEST_CASE("generate_cuda: a mask-free sm90 source is the same for every mask", "[sm90]") {
+  KernelConfig c = default_config(128, "bf16", "sm90");
+  c.mask_table = true;
+  REQUIRE(check_config(c).empty());
+  const std::string a = generate("causal", c);
+  const std::string b = generate("window(W, W) | global(64)", c);
+  CHECK(a == b);
+  CHECK(a.find("using Mask = attnjit::sm90::TableMask;") != std::string::npos);
+  CHECK(a.find("struct Mask") == std::string::npos);
+  CHECK(a.find("causal") == std::string::npos);
+  // Another tile config is another source; the inline kernel names its mask.
+  KernelConfig wide = c;
+  wide.block_n = 192;
+  wide.head_dim = 64;
+  wide.stages = 3;
+  REQUIRE(check_config(wide).empty());
+  CHECK(generate("causal", wide) != a);
+  KernelConfig inl = c;
+  inl.mask_table = false;
+  CHECK(generate("causal", inl).find("struct Mask") != std::string::npos);
+  // Only the sm90 family's dense variant comes mask-free.
+  KernelConfig sm80 = default_config(128, "bf16");
+  sm80.mask_table = true;
+  CHECK_THAT(check_config(sm80), Catch::Contains("mask-free"));
+  KernelConfig general = c;
+  general.general = true;
+  CHECK_THAT(check_config(general), Catch::Contains("mask-free"));
+}

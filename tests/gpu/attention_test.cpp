@@ -240,10 +240,18 @@ CompileOptions options_for(int head_dim, DType dtype) {
   return o;
 }
 
-// The sm90 family's tiles: 128 rows, 12 warps, 128-key tiles (64 at head dim 256), 2 stages.
+// The sm90 family's tiles: 128 rows, 12 warps, 128-key tiles (64 at head dim 256), 2 stages;
+// the mask-free kernel (the default mask code).
 CompileOptions sm90_options_for(int head_dim, DType dtype) {
   CompileOptions o = options_for(head_dim, dtype);
   o.tiles = {128, head_dim == 256 ? 64 : 128, 12, 2, "sm90"};
+  return o;
+}
+
+// The same tiles with the mask's predicate compiled into the kernel.
+CompileOptions sm90_inline_options_for(int head_dim, DType dtype) {
+  CompileOptions o = sm90_options_for(head_dim, dtype);
+  o.mask_code = MaskCode::Inline;
   return o;
 }
 
@@ -278,6 +286,18 @@ const Kernel& compiled(KernelMap& kernels, const Case& c) {
   INFO((k.ok() ? std::string() : k.error().message));
   REQUIRE(k.ok());
   return *k;
+}
+
+// ||a - b|| / ||b|| of two bf16 outputs of one problem (Frobenius); fails the test when their
+// sizes differ.
+double bf16_rel_diff(const std::vector<uint16_t>& a, const std::vector<uint16_t>& b) {
+  REQUIRE(a.size() == b.size());
+  double diff = 0, ref = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const double x = bf16_to_float(a[i]), y = bf16_to_float(b[i]);
+    diff += (x - y) * (x - y), ref += y * y;
+  }
+  return std::sqrt(diff / std::max(ref, 1e-30));
 }
 
 // Case `c` on the sm90 kernel `k`, launched one block per work item; persistent on 3 blocks
@@ -361,20 +381,27 @@ TEST_CASE("gpu: sm90 forward attention matches the fp64 reference", "[gpu][sm90]
   if (!have_sm90()) return;
   // The same pairwise cases as the sm80 kernels, kept on the sm90 kernel itself: GQA packing
   // and split-KV off (those run on the sm80 general variant, tested below and in decode_test).
+  // Both mask codes: the mask-free kernel (the default) and the mask inline.
   std::vector<Case> all = cases();
   for (Case& c : all) c.pack_gqa = 1, c.kv_splits = 1;
-  auto kernels = compile_cases(all, sm90_options_for);
   unsigned seed = 500;
-  for (const Case& c : all) {
-    INFO(describe(c));
-    const Kernel& k = compiled(kernels, c);
-    REQUIRE(k.info().tiles.family == "sm90");
-    check_sm90_launches(k, c, seed);
-    // The same problem with packing and split-KV left to the runtime: short or GQA-decode
-    // problems then take the general variant.
-    Case chosen = c;
-    chosen.pack_gqa = chosen.kv_splits = 0;
-    check_case(k, chosen, seed++);
+  using OptionsFn = CompileOptions (*)(int, DType);
+  for (auto [options, code] :
+       {std::pair<OptionsFn, const char*>{sm90_options_for, "table"},
+        std::pair<OptionsFn, const char*>{sm90_inline_options_for, "inline"}}) {
+    auto kernels = compile_cases(all, options);
+    for (const Case& c : all) {
+      INFO(describe(c) << " mask code " << code);
+      const Kernel& k = compiled(kernels, c);
+      REQUIRE(k.info().tiles.family == "sm90");
+      REQUIRE(k.info().mask_code == code);
+      check_sm90_launches(k, c, seed);
+      // The same problem with packing and split-KV left to the runtime: short or GQA-decode
+      // problems then take the general variant.
+      Case chosen = c;
+      chosen.pack_gqa = chosen.kv_splits = 0;
+      check_case(k, chosen, seed++);
+    }
   }
 }
 
@@ -446,13 +473,7 @@ TEST_CASE("gpu: sm90 split query tiles match the unsplit kernel and the referenc
         c.split_tiles = split;
         INFO("split_tiles " << split);
         const std::vector<uint16_t> out = check_case(*k, c, 21);
-        REQUIRE(out.size() == whole.size());
-        double diff = 0, ref = 0;
-        for (size_t i = 0; i < out.size(); ++i) {
-          const double a = bf16_to_float(out[i]), b = bf16_to_float(whole[i]);
-          diff += (a - b) * (a - b), ref += b * b;
-        }
-        CHECK(std::sqrt(diff / std::max(ref, 1e-30)) < 1e-2);
+        CHECK(bf16_rel_diff(out, whole) < 1e-2);
       }
     }
 }
@@ -478,4 +499,35 @@ TEST_CASE("gpu: sm90 for a target other than sm_90a is refused", "[gpu][sm90]") 
   auto k = compile("causal", o);
   REQUIRE(!k.ok());
   CHECK_THAT(k.error().message, Catch::Contains("needs sm_90a"));
+}
+
+TEST_CASE("gpu: sm90 mask-free and inline kernels agree; large keep bits run the inline one",
+          "[gpu][sm90]") {
+  if (!have_sm90()) return;
+  // Masks whose PARTIAL tiles differ in kind: diagonals, window edges, a sink, global rows and
+  // columns, chunk edges, and element patterns no tile is FULL of (dilated, a modulus).
+  const char* masks[] = {"causal & (window(1023, 0) | sink(4))", "window(256, 256) | global(64)",
+                         "causal & chunk(300)", "dilated(500, 100, 3)", "(q - k) % 5 != 0"};
+  for (const char* mask : masks)
+    for (int hd : {64, 128}) {
+      auto table = compile(mask, sm90_options_for(hd, DType::bf16));
+      auto inl = compile(mask, sm90_inline_options_for(hd, DType::bf16));
+      INFO(mask << " hd " << hd << (table.ok() ? std::string() : " " + table.error().message)
+                << (inl.ok() ? std::string() : " " + inl.error().message));
+      REQUIRE(table.ok());
+      REQUIRE(inl.ok());
+      REQUIRE(table->info().mask_code == "table");
+      Case c{mask, {}, hd, DType::bf16, 1, 4, 2, 2500, 2900, false, true, 1, 1};
+      const std::vector<uint16_t> a = check_case(*table, c, 31);
+      const std::vector<uint16_t> b = check_case(*inl, c, 31);
+      CHECK(bf16_rel_diff(a, b) < 1e-2);
+      // With no room for keep bits, the mask-free kernel runs its inline twin: the same module
+      // as `inl`, so the same bits. (Another shape: the first one's plan is cached.)
+      ::setenv("ATTNJIT_KEEP_BITS_LIMIT", "0", 1);
+      c.seq_q = 2400;
+      const std::vector<uint16_t> fallback = check_case(*table, c, 32);
+      ::unsetenv("ATTNJIT_KEEP_BITS_LIMIT");
+      const std::vector<uint16_t> direct = check_case(*inl, c, 32);
+      CHECK(fallback == direct);
+    }
 }

@@ -269,3 +269,54 @@ TEST_CASE("api: the default family is sm90 on sm_90a unless sm80 tiles are given
   CHECK(tiles->info().tiles.family == "sm80");
   CHECK(tiles->info().tiles.block_m == 64);
 }
+
+TEST_CASE("api: sm90 kernels are mask-free by default, one module for every mask",
+          "[api][sm90][nvrtc]") {
+  // The default sm90 kernel holds no mask code: a second mask with the same options finds the
+  // first one's module in memory, with the same cache entry. The inline kernel is one per mask.
+  TempDir dir;
+  auto first = compile("causal", compile_only(dir.path(), "sm_90a"));
+  REQUIRE(first.ok());
+  CHECK(first->info().mask_code == "table");
+  CHECK(first->info().cache == CacheStatus::Miss);
+  auto second = compile("window(256, 256) | global(64)", compile_only(dir.path(), "sm_90a"));
+  REQUIRE(second.ok());
+  CHECK(second->info().mask_code == "table");
+  CHECK(second->info().cache == CacheStatus::MemoryHit);
+  CHECK(second->info().cache_key == first->info().cache_key);
+  CHECK(second->info().canonical != first->info().canonical);
+
+  CompileOptions o = compile_only(dir.path(), "sm_90a");
+  o.mask_code = MaskCode::Inline;
+  auto inline_first = compile("causal", o);
+  auto inline_second = compile("window(256, 256) | global(64)", o);
+  REQUIRE(inline_first.ok());
+  REQUIRE(inline_second.ok());
+  CHECK(inline_first->info().mask_code == "inline");
+  CHECK(inline_second->info().cache == CacheStatus::Miss);
+  CHECK(inline_second->info().cache_key != inline_first->info().cache_key);
+  CHECK(inline_first->info().cache_key != first->info().cache_key);
+}
+
+TEST_CASE("api: mask code table needs the sm90 family", "[api][sm90]") {
+  TempDir dir;
+  CompileOptions o = compile_only(dir.path(), "sm_80");
+  o.mask_code = MaskCode::Table;
+  auto k = compile("causal", o);
+  REQUIRE(!k.ok());
+  CHECK_THAT(k.error().message, Catch::Contains("mask code 'table' needs the sm90 family"));
+  // The sm80 family on an sm_90a target, named by its tiles, is refused the same way.
+  o = compile_only(dir.path(), "sm_90a");
+  o.mask_code = MaskCode::Table;
+  o.tiles.family = "sm80";
+  auto sm80 = compile("causal", o);
+  REQUIRE(!sm80.ok());
+  CHECK_THAT(sm80.error().message, Catch::Contains("this kernel is sm80"));
+  // Auto on sm80 is the inline mask, the only kind that family has.
+  o.mask_code = MaskCode::Auto;
+  o.arch = "sm_80";
+  o.tiles.family = "";
+  auto plain = compile("causal", o);
+  REQUIRE(plain.ok());
+  CHECK(plain->info().mask_code == "inline");
+}

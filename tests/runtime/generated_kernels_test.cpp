@@ -36,6 +36,10 @@ struct Job {
   std::string dtype;
   std::string arch;
   std::string family = "sm80";
+  // sm90: the mask-free kernel (KernelConfig::mask_table) with these key tiles and stages
+  // (0: the default config's).
+  bool mask_table = false;
+  int block_n = 0, stages = 0;
 };
 
 bool all_kernels() {
@@ -74,6 +78,18 @@ std::vector<Job> sm90_jobs() {
   return out;
 }
 
+// Mask-free sm90 jobs: one source per tile config whatever the mask; the default config of
+// every head dim x dtype, and the other key-tile widths the tuner tries.
+std::vector<Job> sm90_table_jobs() {
+  std::vector<Job> out;
+  for (int d : {64, 128, 256})
+    for (const char* t : {"bf16", "fp16"}) out.push_back({"full", d, t, "sm_90a", "sm90", true});
+  out.push_back({"full", 64, "bf16", "sm_90a", "sm90", true, 192, 3});
+  out.push_back({"full", 128, "fp16", "sm_90a", "sm90", true, 64, 4});
+  out.push_back({"full", 128, "bf16", "sm_90a", "sm90", true, 128, 3});
+  return out;
+}
+
 // Compiles every job on parallel threads; the failures, each naming its job.
 std::vector<std::string> compile_jobs(const std::vector<Job>& work) {
   std::vector<std::string> failures;
@@ -94,7 +110,13 @@ std::vector<std::string> compile_jobs(const std::vector<Job>& work) {
       // Every other sm80 job compiles the general variant (varlen, GQA packing, split-KV +
       // merge).
       config.general = j.family == "sm80" && i % 2 == 1;
+      config.mask_table = j.mask_table;
+      if (j.block_n) config.block_n = j.block_n;
+      if (j.stages) config.stages = j.stages;
       if (config.general) what += " general";
+      if (config.mask_table)
+        what +=
+            " mask-free n" + std::to_string(config.block_n) + " s" + std::to_string(config.stages);
       if (j.family != "sm80") what += " " + j.family;
       std::string source = generate_cuda(*program, config);
       auto cubin = compile_cubin({source, "generated.cu", nvrtc_options(j.arch), ""});
@@ -127,6 +149,23 @@ TEST_CASE("generated sm90 kernels compile with NVRTC for sm_90a", "[nvrtc][gener
   std::vector<Job> work = sm90_jobs();
   for (const Job& j : work)
     REQUIRE(check_config(default_config(j.head_dim, j.dtype, "sm90")).empty());
+  std::vector<std::string> failures = compile_jobs(work);
+  for (const auto& f : failures) FAIL_CHECK(f);
+  CHECK(failures.empty());
+}
+
+TEST_CASE("generated mask-free sm90 kernels compile with NVRTC for sm_90a",
+          "[nvrtc][generated][sm90]") {
+  REQUIRE(nvrtc_info().ok());
+  std::vector<Job> work = sm90_table_jobs();
+  for (const Job& j : work) {
+    KernelConfig c = default_config(j.head_dim, j.dtype, "sm90");
+    c.mask_table = true;
+    if (j.block_n) c.block_n = j.block_n;
+    if (j.stages) c.stages = j.stages;
+    INFO(j.head_dim << " " << j.dtype << " n" << c.block_n << " s" << c.stages);
+    REQUIRE(check_config(c).empty());
+  }
   std::vector<std::string> failures = compile_jobs(work);
   for (const auto& f : failures) FAIL_CHECK(f);
   CHECK(failures.empty());

@@ -60,6 +60,16 @@ struct TileConfig {
   std::string family; // "sm80" (mma.sync) or "sm90" (wgmma); empty = default for the device
 };
 
+// Where a kernel of the sm90 family gets the element mask of its PARTIAL tiles.
+// - Table (what Auto picks): the kernel holds no mask code, so one kernel per tile config
+//   serves every mask: it is compiled once, and a new mask then compiles nothing. The runtime
+//   computes each PARTIAL tile's keep bits on the host at the first run of a shape and
+//   parameter values (cached like the walk). A problem whose bits would pass 16 MiB runs the
+//   Inline kernel instead, compiled on that first need.
+// - Inline: the mask's predicate is compiled into the kernel.
+// The sm80 family always has the mask inline.
+enum class MaskCode { Auto, Inline, Table };
+
 // What to compile for. Every field is part of the kernel's identity: the same mask with equal
 // options is a cache hit.
 struct CompileOptions {
@@ -71,6 +81,7 @@ struct CompileOptions {
   std::string arch;
   bool compile_only = false;
   TileConfig tiles;
+  MaskCode mask_code = MaskCode::Auto;
   // Module cache directory. Empty = $ATTNJIT_CACHE_DIR, else $XDG_CACHE_HOME/attnjit, else
   // ~/.cache/attnjit.
   std::string cache_dir;
@@ -169,6 +180,9 @@ struct KernelInfo {
   // tuned entry, through compile_for) or "default" (the heuristic for the head dim, or through
   // compile_for, for the problem's shape).
   std::string tiles_from;
+  // GPU: "table" (an sm90 kernel with no mask code: keep bits from the runtime, see MaskCode)
+  // or "inline" (the mask's predicate compiled in).
+  std::string mask_code;
 };
 
 class KernelImpl;
