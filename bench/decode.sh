@@ -33,6 +33,7 @@ try:
 except Exception:
     r = {"error": text[:200]}
 r["row"] = name
+r.pop("cache_path", None)  # a path on the GPU machine
 print(json.dumps(r))' "$name" "$j" | tee -a "$rows"
 }
 

@@ -65,9 +65,12 @@ memcheck() { # memcheck MASK ARGS...
   echo "memcheck [$*] exit $?" | tee -a "$LOGS/steps.log"
 }
 
-probe() { # probe NAME: the JSON line on stdin with "probe": NAME added
+probe() { # probe [NAME]: the JSON line on stdin without this machine's paths, "probe": NAME added
   python3 -c 'import json, sys
-r = json.loads(sys.stdin.read()); r["probe"] = sys.argv[1]; print(json.dumps(r))' "$1"
+r = json.loads(sys.stdin.read())
+r.pop("cache_path", None)
+if len(sys.argv) > 1: r["probe"] = sys.argv[1]
+print(json.dumps(r))' "$@"
 }
 
 latency() {
@@ -83,10 +86,10 @@ latency() {
       # CUDA_CACHE_DISABLE: NVRTC would otherwise reuse the driver's compute cache, and a
       # "cold" compile of a source this machine has seen would take tens of milliseconds.
       CUDA_CACHE_DISABLE=1 ATTNJIT_CACHE_DIR=$cold "$bin/attnjit" compile \
-        "causal & (window(W, 0) | sink(4))" --head-dim $hd --json >> "$lat"
+        "causal & (window(W, 0) | sink(4))" --head-dim $hd --json | probe >> "$lat"
     done
     ATTNJIT_CACHE_DIR=$cold "$bin/attnjit" compile "causal & (window(W, 0) | sink(4))" \
-      --head-dim $hd --json >> "$lat"
+      --head-dim $hd --json | probe >> "$lat"
     # Another mask into the same cache, new process: the mask-free sm90 kernel is the same
     # module, so nothing compiles.
     ATTNJIT_CACHE_DIR=$cold "$bin/attnjit" compile "window(256, 256) | global(64)" \
@@ -117,6 +120,7 @@ except Exception:
     r = {"error": text[-300:]}
 seq, batch = shape.split("x")
 r.update(mask=name, seq=int(seq), batch=int(batch), head_dim=int(hd))
+r.pop("db_path", None); r.pop("cache_path", None) # this machine's paths
 print(json.dumps(r))
 PY
 }

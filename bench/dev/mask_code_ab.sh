@@ -24,7 +24,9 @@ for pass in 1 2; do
           --heads $((2048 / hd)) --head-dim $hd --backend gpu --iters 20 --json --family sm90 \
           --block-m $bm --block-n $bn --warps 12 --stages $s --mask-code $code \
           2>>"$OUT/ab.err")
-      echo "$j" >> "$OUT/ab.jsonl"
+      python3 -c 'import json, sys
+r = json.loads(sys.argv[1]); r.pop("cache_path", None); print(json.dumps(r))' "$j" \
+        >> "$OUT/ab.jsonl" 2>/dev/null
       r=$(python3 -c 'import json,sys
 j = json.loads(sys.argv[1]); print("%.1f first %.1f ms compile %.0f ms" % (j["tflops"], j.get("first_ms", 0), j["compile_ms"]))' "$j" 2>/dev/null)
       echo "pass$pass $name hd$hd $tiles $code ${r:-FAILED}" | tee -a "$OUT/ab.txt"
