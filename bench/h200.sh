@@ -77,29 +77,36 @@ latency() {
   log "compile latency"
   local lat=$WORK/latency.jsonl
   : > "$lat"
+  local m="causal & (window(W, 0) | sink(4))"
   for hd in 128 64; do
     local cold i
-    # Five cold compiles, each into an empty cache (the host CPU's speed varies from call to
-    # call; the report gives the median and the range), then a disk-cache hit of the last one.
+    # compile()'s default tiles into an empty cache: the library's prebuilt module (nothing
+    # compiles). Five samples, as the host CPU's speed varies from call to call.
     for i in 1 2 3 4 5; do
       cold=$(mktemp -d)
-      # CUDA_CACHE_DISABLE: NVRTC would otherwise reuse the driver's compute cache, and a
-      # "cold" compile of a source this machine has seen would take tens of milliseconds.
-      CUDA_CACHE_DISABLE=1 ATTNJIT_CACHE_DIR=$cold "$bin/attnjit" compile \
-        "causal & (window(W, 0) | sink(4))" --head-dim $hd --json | probe >> "$lat"
+      CUDA_CACHE_DISABLE=1 ATTNJIT_CACHE_DIR=$cold "$bin/attnjit" compile "$m" --head-dim $hd \
+        --json | probe prebuilt >> "$lat"
     done
-    ATTNJIT_CACHE_DIR=$cold "$bin/attnjit" compile "causal & (window(W, 0) | sink(4))" \
-      --head-dim $hd --json | probe >> "$lat"
-    # Another mask into the same cache, new process: the mask-free sm90 kernel is the same
-    # module, so nothing compiles.
+    # NVRTC: five cold compiles of a tile config that is not prebuilt (the other stage count),
+    # each into an empty cache; then a disk-cache hit of the last one, and another mask on the
+    # same tiles (the mask-free module again: nothing compiles). CUDA_CACHE_DISABLE: NVRTC
+    # would otherwise reuse the driver's compute cache for a source this machine has seen.
+    local tiles="--family sm90 --block-m 128 --block-n $((hd == 256 ? 64 : 128)) --warps 12"
+    tiles="$tiles --stages $((hd == 64 ? 2 : 3))"
+    for i in 1 2 3 4 5; do
+      cold=$(mktemp -d)
+      CUDA_CACHE_DISABLE=1 ATTNJIT_CACHE_DIR=$cold "$bin/attnjit" compile "$m" --head-dim $hd \
+        $tiles --json | probe >> "$lat"
+    done
+    ATTNJIT_CACHE_DIR=$cold "$bin/attnjit" compile "$m" --head-dim $hd $tiles --json |
+      probe >> "$lat"
     ATTNJIT_CACHE_DIR=$cold "$bin/attnjit" compile "window(256, 256) | global(64)" \
-      --head-dim $hd --json | probe other_mask >> "$lat"
+      --head-dim $hd $tiles --json | probe other_mask >> "$lat"
     # The kernel with the mask compiled in (what every new mask cost before the mask-free one).
     for i in 1 2 3; do
       cold=$(mktemp -d)
-      CUDA_CACHE_DISABLE=1 ATTNJIT_CACHE_DIR=$cold "$bin/attnjit" compile \
-        "causal & (window(W, 0) | sink(4))" --head-dim $hd --mask-code inline --json |
-        probe inline >> "$lat"
+      CUDA_CACHE_DISABLE=1 ATTNJIT_CACHE_DIR=$cold "$bin/attnjit" compile "$m" --head-dim $hd \
+        --mask-code inline --json | probe inline >> "$lat"
     done
   done
   cat "$lat"

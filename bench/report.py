@@ -71,8 +71,9 @@ def latency(rows, peers_rows):
     print("| | " + " | ".join(f"hd{h}" for h in hds) + " |")
     print("|---" * (len(hds) + 1) + "|")
 
-    # "probe" rows: the same measurements on another kernel (h200.sh latency): "inline" (the
-    # sm90 kernel with the mask compiled in), "other_mask" (a second mask after the cold compile).
+    # "probe" rows: the same measurements on another kernel (h200.sh latency): "prebuilt" (the
+    # default tiles, a module that comes with the library), "inline" (the sm90 kernel with the
+    # mask compiled in), "other_mask" (a second mask after the cold compile).
     def samples(h, cache, field, probe=None):
         return sorted(r[field] for r in by_hd[h]
                       if r.get("cache") == cache and field in r and r.get("probe") == probe)
@@ -88,7 +89,13 @@ def latency(rows, peers_rows):
     def hit(h, field, unit, probe=None):
         v = samples(h, "hit", field, probe)
         return f"{v[len(v) // 2]:.2f} {unit}" if v else ""
-    print("| attnjit cold compile (NVRTC, driver cache off) | "
+    if any(r.get("probe") == "prebuilt" for r in rows):
+        def first(h):
+            v = samples(h, "hit", "compile_ms", "prebuilt")
+            return f"{v[len(v) // 2]:.2f} ms (median of {len(v)})" if v else ""
+        print("| attnjit first compile() at the default tiles, empty cache (the prebuilt module) | "
+              + " | ".join(first(h) for h in hds) + " |")
+    print("| attnjit cold compile (NVRTC, driver cache off; tiles not prebuilt) | "
           + " | ".join(cold(h) for h in hds) + " |")
     if any(r.get("probe") == "other_mask" for r in rows):
         print("| attnjit another mask after it, new process (the mask-free kernel's module) | "

@@ -104,6 +104,8 @@ const char* cache_status_name(CacheStatus s) {
     return "memory";
   case CacheStatus::DiskHit:
     return "disk";
+  case CacheStatus::Prebuilt:
+    return "prebuilt";
   }
   return "?";
 }

@@ -6,6 +6,7 @@
 #include "runtime/gpu_kernel.h"
 #include "runtime/module_cache.h"
 #include "runtime/nvrtc.h"
+#include "runtime/prebuilt.h"
 #include "templates/fwd_params.cuh"
 
 #include <fmt/format.h>
@@ -88,13 +89,7 @@ Result<void> load_on_device(const GpuModule& module, int device, int smem_bytes)
 // The module of (program, config) for `arch` from the caches, generated and compiled on a miss.
 Result<ModuleLookup> find_module(ModuleCache& cache, const MaskProgram& program,
                                  const KernelConfig& c, const std::string& arch) {
-  auto make_source = [&]() -> Result<ModuleSource> {
-    const std::string name =
-        c.mask_table ? fmt::format("attnjit_table_d{}_{}_m{}n{}w{}s{}.cu", c.head_dim, c.dtype,
-                                   c.block_m, c.block_n, c.warps, c.stages)
-                     : fmt::format("attnjit_{}{}.cu", program.hash, c.general ? "_general" : "");
-    return ModuleSource{generate_cuda(program, c), name, arch, nvrtc_options(arch)};
-  };
+  auto make_source = [&]() -> Result<ModuleSource> { return module_source(program, c, arch); };
   return cache.get(memory_key(program, c, arch), make_source);
 }
 

@@ -2,6 +2,7 @@
 
 #include "compiler/generate_cuda.h"
 #include "runtime/nvrtc.h"
+#include "runtime/prebuilt.h"
 
 #include <chrono>
 #include <exception>
@@ -73,6 +74,12 @@ Result<ModuleLookup> ModuleCache::build(const MakeSource& make_source) {
   if (auto cubin = disk_.load(entry->key)) {
     entry->module = std::make_shared<GpuModule>(std::move(*cubin), opts_.entry);
     return ModuleLookup{entry, CacheStatus::DiskHit, ms_since(t0)};
+  }
+  if (const PrebuiltModule* pre = find_prebuilt(*src)) {
+    std::vector<char> cubin(pre->cubin, pre->cubin + pre->size);
+    if (auto stored = disk_.store(entry->key, cubin); !stored) entry->path.clear();
+    entry->module = std::make_shared<GpuModule>(std::move(cubin), opts_.entry);
+    return ModuleLookup{entry, CacheStatus::Prebuilt, ms_since(t0)};
   }
   auto cubin = opts_.compile(*src, disk_);
   if (!cubin) return cubin.error();

@@ -41,7 +41,8 @@ typedef enum attnjit_backend {
 typedef enum attnjit_cache_status {
   ATTNJIT_CACHE_MISS = 0,   /* compiled by this call */
   ATTNJIT_CACHE_MEMORY = 1, /* already loaded in this process */
-  ATTNJIT_CACHE_DISK = 2    /* read from the disk cache */
+  ATTNJIT_CACHE_DISK = 2,   /* read from the disk cache */
+  ATTNJIT_CACHE_PREBUILT = 3 /* came with the library (a default sm90 tile config) */
 } attnjit_cache_status;
 
 typedef struct attnjit_compile_options {

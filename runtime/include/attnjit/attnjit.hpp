@@ -159,8 +159,10 @@ struct Problem {
 
 // Where compile() found the kernel: compiled by this call, already in this process, or read
 // from the disk cache (GPU).
-enum class CacheStatus : uint8_t { Miss, MemoryHit, DiskHit };
-const char* cache_status_name(CacheStatus s); // "miss", "memory", "disk"
+// Prebuilt: the module came with the library (the mask-free sm90 kernels of compile()'s default
+// tiles, runtime/prebuilt.h) and was written to the disk cache; nothing was compiled.
+enum class CacheStatus : uint8_t { Miss, MemoryHit, DiskHit, Prebuilt };
+const char* cache_status_name(CacheStatus s); // "miss", "memory", "disk", "prebuilt"
 
 // What a compiled kernel is and where it came from.
 struct KernelInfo {
