@@ -8,6 +8,7 @@
 
 #include <exception>
 #include <string>
+#include <string_view>
 
 struct attnjit_kernel {
   attnjit::Kernel kernel;
@@ -37,6 +38,10 @@ attnjit::CompileOptions to_cpp(const attnjit_compile_options& c) {
   o.cache_dir = c.cache_dir ? c.cache_dir : "";
   o.device = c.device;
   o.tiles = {c.block_m, c.block_n, c.warps, c.stages, c.family ? c.family : ""};
+  const std::string code = c.mask_code ? c.mask_code : "";
+  o.mask_code = code == "table"    ? attnjit::MaskCode::Table
+                : code == "inline" ? attnjit::MaskCode::Inline
+                                   : attnjit::MaskCode::Auto;
   return o;
 }
 
@@ -53,6 +58,11 @@ attnjit_status check_options(const attnjit_compile_options& c) {
   if (c.backend < ATTNJIT_BACKEND_AUTO || c.backend > ATTNJIT_BACKEND_CPU)
     return fail(ATTNJIT_ERROR_INVALID_ARGUMENT,
                 fmt::format("options.backend = {} is not an attnjit_backend", int(c.backend)));
+  if (c.mask_code && *c.mask_code && std::string_view(c.mask_code) != "auto" &&
+      std::string_view(c.mask_code) != "table" && std::string_view(c.mask_code) != "inline")
+    return fail(
+        ATTNJIT_ERROR_INVALID_ARGUMENT,
+        fmt::format("options.mask_code = \"{}\" is not one of auto, table, inline", c.mask_code));
   return ATTNJIT_OK;
 }
 
@@ -285,6 +295,11 @@ attnjit_status attnjit_compile_for(const char* mask, const attnjit_compile_optio
 const char* attnjit_kernel_info_tiles_from(const attnjit_kernel* k) {
   auto* i = info_of(k);
   return empty_if_null(i ? &i->tiles_from : nullptr);
+}
+
+const char* attnjit_kernel_info_mask_code(const attnjit_kernel* k) {
+  auto* i = info_of(k);
+  return empty_if_null(i ? &i->mask_code : nullptr);
 }
 
 const char* attnjit_system_info(void) {

@@ -59,7 +59,8 @@ TEST_CASE("c api: compile, query info, free", "[capi][nvrtc]") {
   CHECK(bn > 0);
   CHECK(warps > 0);
   CHECK(stages > 0);
-  // Miss on the first run in this build folder, disk hit after.
+  CHECK(std::string(attnjit_kernel_info_mask_code(k)) == "table");
+  // The library's prebuilt module on the first run in this build folder, disk hit after.
   CHECK(attnjit_kernel_info_cache(k) != ATTNJIT_CACHE_MEMORY);
   CHECK(attnjit_kernel_info_compile_ms(k) > 0);
   CHECK(std::string(attnjit_kernel_info_cache_key(k)).size() == 32);
@@ -121,4 +122,24 @@ TEST_CASE("c api: system info names both backends", "[capi]") {
   std::string s = attnjit_system_info();
   CHECK(s.find("gpu: ") == 0);
   CHECK(s.find("\ncpu: ") != std::string::npos);
+}
+
+TEST_CASE("c api: the mask code option", "[capi][nvrtc]") {
+  std::string dir = persistent_cache_dir();
+  attnjit_compile_options o = options_for(dir);
+  o.mask_code = "inline";
+  attnjit_kernel* k = nullptr;
+  REQUIRE(attnjit_compile("causal", &o, &k) == ATTNJIT_OK);
+  CHECK(std::string(attnjit_kernel_info_mask_code(k)) == "inline");
+  attnjit_kernel_free(k);
+  k = nullptr;
+  o.mask_code = "tabel";
+  CHECK(attnjit_compile("causal", &o, &k) == ATTNJIT_ERROR_INVALID_ARGUMENT);
+  CHECK(k == nullptr);
+  CHECK_THAT(std::string(attnjit_last_error()), Catch::Contains("options.mask_code = \"tabel\""));
+  // The sm80 family has the mask inline only.
+  o.mask_code = "table";
+  o.arch = "sm_80";
+  CHECK(attnjit_compile("causal", &o, &k) == ATTNJIT_ERROR_COMPILE);
+  CHECK_THAT(std::string(attnjit_last_error()), Catch::Contains("needs the sm90 family"));
 }

@@ -39,9 +39,9 @@ typedef enum attnjit_backend {
 } attnjit_backend;
 
 typedef enum attnjit_cache_status {
-  ATTNJIT_CACHE_MISS = 0,   /* compiled by this call */
-  ATTNJIT_CACHE_MEMORY = 1, /* already loaded in this process */
-  ATTNJIT_CACHE_DISK = 2,   /* read from the disk cache */
+  ATTNJIT_CACHE_MISS = 0,    /* compiled by this call */
+  ATTNJIT_CACHE_MEMORY = 1,  /* already loaded in this process */
+  ATTNJIT_CACHE_DISK = 2,    /* read from the disk cache */
   ATTNJIT_CACHE_PREBUILT = 3 /* came with the library (a default sm90 tile config) */
 } attnjit_cache_status;
 
@@ -56,6 +56,10 @@ typedef struct attnjit_compile_options {
   int device;    /* CUDA device ordinal */
   int block_m, block_n, warps, stages; /* 0 = default */
   const char* family;                  /* "sm80", "sm90"; NULL or "" = default */
+  /* sm90 family: "table" (no mask code in the kernel: one kernel per tile config for every
+   * mask), "inline" (the predicate compiled in); NULL, "" or "auto" = table on sm_90a.
+   * See CompileOptions::mask_code. */
+  const char* mask_code;
 } attnjit_compile_options;
 
 /* Fills `options` with the defaults: head dim 128, bf16, auto backend, device 0. */
@@ -137,6 +141,9 @@ const char* attnjit_kernel_info_cache_path(const attnjit_kernel* kernel);
 
 /* Where the kernel's tiles came from (GPU): "explicit", "database" or "default". */
 const char* attnjit_kernel_info_tiles_from(const attnjit_kernel* kernel);
+
+/* GPU: "table" (a mask-free sm90 kernel) or "inline" (the mask compiled in). */
+const char* attnjit_kernel_info_mask_code(const attnjit_kernel* kernel);
 
 /* Autotuning (see attnjit.hpp: tune, compile_for). The problem's shapes and parameters are used,
  * not its tensors. */
