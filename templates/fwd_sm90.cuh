@@ -235,13 +235,18 @@ __device__ __forceinline__ int64_t share_row(const FwdParams& p, int i, int s, i
 }
 
 // Work item `item` -> (query tile, head, batch) with its share code in `split` (-1: not a
-// share): work_item's tile is a work tile of the walk table.
-__device__ __forceinline__ BlockWork table_work(const FwdParams& p, int item) {
+// share), and its work tile of the walk table in `v` (work_item's tile).
+__device__ __forceinline__ BlockWork table_work(const FwdParams& p, int item, int& v) {
   BlockWork w = work_item<false>(p, item);
+  v = w.q_tile;
   const int* tiles = p.walk_table + p.num_q_tiles + 1;
-  w.split = tiles[2 * w.q_tile + 1];
-  w.q_tile = tiles[2 * w.q_tile];
+  w.split = tiles[2 * v + 1];
+  w.q_tile = tiles[2 * v];
   return w;
+}
+__device__ __forceinline__ BlockWork table_work(const FwdParams& p, int item) {
+  int v;
+  return table_work(p, item, v);
 }
 
 template <class Mask, class Elem, int HeadDim, int BlockM, int BlockN, int Warps, int Stages>
@@ -342,9 +347,10 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
     }
     const int lane = tid;
     int n = 0; // the work item in progress, by its number in this block's schedule
-    BlockWork w = table_work(p, first_item);
+    int v;     // the work tile of item n
+    BlockWork w = table_work(p, first_item, v);
     // Mask-free kernels: the number of the item's next PARTIAL tile in the keep bits.
-    int keep = kTable ? p.keep_base[work_item<false>(p, first_item).q_tile] : 0;
+    int keep = kTable ? p.keep_base[v] : 0;
     bool q_pending = false; // item n's Q is not loaded yet
 #pragma unroll 1
     for (int it = 0;; ++it) {
@@ -405,8 +411,8 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
       if (e == kTileEnd) {
         const int next = persistent_item(++n, items);
         if (next < 0) break;
-        w = table_work(p, next);
-        if (kTable) keep = p.keep_base[work_item<false>(p, next).q_tile];
+        w = table_work(p, next, v);
+        if (kTable) keep = p.keep_base[v];
         q_pending = true;
       }
     }
