@@ -24,8 +24,10 @@ bool reads_position(const Expr& e) {
   return false;
 }
 
-// Opcodes: the IR's operators, plus a constant push.
+// Opcodes: the IR's operators, plus a constant push and a built-in (Instr::builtin says which,
+// x, y and z are its arguments).
 constexpr uint8_t kPush = 255;
+constexpr uint8_t kBuiltin = 254;
 
 int64_t apply(Op op, int64_t a, int64_t b) {
   switch (op) {
@@ -279,8 +281,9 @@ struct Compiler {
   std::vector<MaskEvaluator::Instr> code;
   int sp = 0, depth = 0;
 
-  void emit(uint8_t op, int delta, int64_t x = 0, int64_t y = 0, int64_t z = 0) {
-    code.push_back({op, x, y, z});
+  void emit(uint8_t op, int delta, int64_t x = 0, int64_t y = 0, int64_t z = 0,
+            uint8_t builtin = 0) {
+    code.push_back({op, builtin, x, y, z});
     sp += delta;
     depth = std::max(depth, sp);
   }
@@ -289,7 +292,7 @@ struct Compiler {
     if (is_builtin(e.op())) {
       int64_t a[3] = {0, 0, 0};
       for (size_t i = 0; i < e.args().size(); ++i) a[i] = eval_constant(*e.arg(i), names, values);
-      return emit((uint8_t)e.op(), +1, a[0], a[1], a[2]);
+      return emit(kBuiltin, +1, a[0], a[1], a[2], uint8_t(e.op()));
     }
     if (e.op() == Op::Q || e.op() == Op::K) return emit((uint8_t)e.op(), +1);
     // MaskEvaluator::row keeps booleans and integers apart by the operator that reads them.
@@ -360,20 +363,14 @@ bool MaskEvaluator::operator()(int64_t q, int64_t k) const {
     case kPush:
       st[sp++] = in.x;
       break;
+    case kBuiltin:
+      st[sp++] = builtin(Op(in.builtin), q, k, in.x, in.y, in.z);
+      break;
     case uint8_t(Op::Q):
       st[sp++] = q;
       break;
     case uint8_t(Op::K):
       st[sp++] = k;
-      break;
-    case uint8_t(Op::Causal):
-    case uint8_t(Op::Window):
-    case uint8_t(Op::Sink):
-    case uint8_t(Op::Global):
-    case uint8_t(Op::Prefix):
-    case uint8_t(Op::Chunk):
-    case uint8_t(Op::Dilated):
-      st[sp++] = builtin(Op(in.op), q, k, in.x, in.y, in.z);
       break;
     case uint8_t(Op::Neg):
     case uint8_t(Op::Abs):
@@ -417,6 +414,10 @@ void MaskEvaluator::row(int64_t q, int64_t k0, int n, uint8_t* out) const {
       int64_t* top = ints + sp * kLanes; // the next free level
       uint8_t* top_bools = bools + sp * kLanes;
       switch (in.op) {
+      case kBuiltin:
+        builtin_lanes(Op(in.builtin), q, kb, in.x, in.y, in.z, top_bools, m);
+        lanes[sp++] = kBools;
+        continue;
       case kPush:
         top[0] = in.x;
         lanes[sp++] = kSame;
@@ -428,16 +429,6 @@ void MaskEvaluator::row(int64_t q, int64_t k0, int n, uint8_t* out) const {
       case uint8_t(Op::K):
         for (int j = 0; j < m; ++j) top[j] = kb + j;
         lanes[sp++] = kInts;
-        continue;
-      case uint8_t(Op::Causal):
-      case uint8_t(Op::Window):
-      case uint8_t(Op::Sink):
-      case uint8_t(Op::Global):
-      case uint8_t(Op::Prefix):
-      case uint8_t(Op::Chunk):
-      case uint8_t(Op::Dilated):
-        builtin_lanes(op, q, kb, in.x, in.y, in.z, top_bools, m);
-        lanes[sp++] = kBools;
         continue;
       case uint8_t(Op::Neg):
       case uint8_t(Op::Abs):

@@ -37,6 +37,7 @@ public:
 
   struct Instr {
     uint8_t op;
+    uint8_t builtin; // the built-in's Op when op is the built-in opcode
     int64_t x, y, z;
   };
 

@@ -3,6 +3,7 @@
 #include "attnjit/attnjit.h"
 
 #include "attnjit/attnjit.hpp"
+#include "runtime/gpu_compile.h"
 
 #include <fmt/format.h>
 
@@ -38,10 +39,9 @@ attnjit::CompileOptions to_cpp(const attnjit_compile_options& c) {
   o.cache_dir = c.cache_dir ? c.cache_dir : "";
   o.device = c.device;
   o.tiles = {c.block_m, c.block_n, c.warps, c.stages, c.family ? c.family : ""};
-  const std::string code = c.mask_code ? c.mask_code : "";
-  o.mask_code = code == "table"    ? attnjit::MaskCode::Table
-                : code == "inline" ? attnjit::MaskCode::Inline
-                                   : attnjit::MaskCode::Auto;
+  // check_options has refused a name that is none of them.
+  o.mask_code =
+      attnjit::mask_code_named(c.mask_code ? c.mask_code : "").value_or(attnjit::MaskCode::Auto);
   return o;
 }
 
@@ -58,8 +58,7 @@ attnjit_status check_options(const attnjit_compile_options& c) {
   if (c.backend < ATTNJIT_BACKEND_AUTO || c.backend > ATTNJIT_BACKEND_CPU)
     return fail(ATTNJIT_ERROR_INVALID_ARGUMENT,
                 fmt::format("options.backend = {} is not an attnjit_backend", int(c.backend)));
-  if (c.mask_code && *c.mask_code && std::string_view(c.mask_code) != "auto" &&
-      std::string_view(c.mask_code) != "table" && std::string_view(c.mask_code) != "inline")
+  if (c.mask_code && !attnjit::mask_code_named(c.mask_code))
     return fail(
         ATTNJIT_ERROR_INVALID_ARGUMENT,
         fmt::format("options.mask_code = \"{}\" is not one of auto, table, inline", c.mask_code));

@@ -21,9 +21,14 @@ std::string default_family(const CompileOptions& o, const std::string& arch) {
   return arch == "sm_90a" && !tiles_given ? "sm90" : "sm80";
 }
 
-namespace {
+std::optional<MaskCode> mask_code_named(std::string_view name) {
+  if (name == "table") return MaskCode::Table;
+  if (name == "inline") return MaskCode::Inline;
+  if (name == "auto" || name.empty()) return MaskCode::Auto;
+  return std::nullopt;
+}
 
-Result<KernelConfig> choose_config(const CompileOptions& o, const std::string& arch) {
+Result<KernelConfig> kernel_config(const CompileOptions& o, const std::string& arch) {
   if (o.head_dim != 64 && o.head_dim != 128 && o.head_dim != 256)
     return Error{
         fmt::format("head dim {} is not supported on the GPU (64, 128 or 256)", o.head_dim)};
@@ -45,6 +50,8 @@ Result<KernelConfig> choose_config(const CompileOptions& o, const std::string& a
                              c.stages, c.family, why)};
   return c;
 }
+
+namespace {
 
 TileConfig tiles_of(const KernelConfig& c) {
   return {c.block_m, c.block_n, c.warps, c.stages, c.family};
@@ -114,7 +121,7 @@ Result<Kernel> compile_gpu(const MaskProgram& program, const CompileOptions& opt
                              program.params.size(), kMaxMaskParams)};
   // Config errors come first; the arch (the device's when not given) picks the default family.
   auto arch = resolve_arch(options);
-  auto config = choose_config(options, arch ? *arch : std::string());
+  auto config = kernel_config(options, arch ? *arch : std::string());
   if (!config) return config.error();
   if (!arch) return arch.error();
   if (std::string why = check_family_arch(config->family, *arch); !why.empty()) return Error{why};

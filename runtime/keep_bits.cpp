@@ -33,19 +33,6 @@ int64_t halves(const TileGeometry& g) {
   return wide_words(g) ? 2 : 1;
 }
 
-// The PARTIAL entries of every work tile, read from the table's runs (WalkTable::words): a run
-// is PARTIAL as a whole, so this costs one step per run, not per tile.
-std::vector<int64_t> partial_counts(const WalkTable& table) {
-  const int v_count = table.num_work_tiles;
-  std::vector<int64_t> counts(size_t(v_count), 0);
-  const int32_t* offsets = table.words.data();
-  const int32_t* runs = offsets + 3 * v_count + 1;
-  for (int v = 0; v < v_count; ++v)
-    for (int32_t r = offsets[v]; r < offsets[v + 1]; ++r)
-      if (runs[2 * r] & 1) counts[size_t(v)] += runs[2 * r + 1];
-  return counts;
-}
-
 // The words of one row from its keep bytes (0/1, one per key column; block_n of them): word t
 // gets column 8 n + 2 t + e at bit 2 n + e. The bytes are first gathered into bits in column
 // order, 8 columns per multiply (bit i of the product's top byte is byte i: the partial
@@ -136,12 +123,10 @@ void fill_all(const std::vector<PartialTile>& tiles, const MaskEvaluator& mask,
 
 int64_t keep_bits_bytes(const WalkTable& table, const TileGeometry& g) {
   assert(g.block_m > 0 && g.block_n > 0 && "tile sizes must be positive");
-  int64_t partial = 0;
-  for (int64_t c : partial_counts(table)) partial += c;
   const int64_t per_tile = int64_t(g.block_m) * 4 * 4 * halves(g);
-  if (partial > std::numeric_limits<int64_t>::max() / per_tile)
+  if (table.partial_tiles > std::numeric_limits<int64_t>::max() / per_tile)
     return std::numeric_limits<int64_t>::max();
-  return partial * per_tile;
+  return table.partial_tiles * per_tile;
 }
 
 Result<KeepBits> build_keep_bits(const WalkTable& table, const MaskEvaluator& mask,
@@ -150,9 +135,8 @@ Result<KeepBits> build_keep_bits(const WalkTable& table, const MaskEvaluator& ma
     return Error{fmt::format("keep bits: no keep word for {}x{} tiles (key tiles of a multiple "
                              "of 8 keys, at most 256)",
                              g.block_m, g.block_n)};
-  const std::vector<int64_t> counts = partial_counts(table);
   KeepBits out;
-  for (int64_t c : counts) out.partial_tiles += c;
+  out.partial_tiles = table.partial_tiles;
   if (out.partial_tiles > std::numeric_limits<int32_t>::max())
     return Error{fmt::format("keep bits: {} PARTIAL tiles do not fit the kernel's 32-bit tile "
                              "numbers",
@@ -162,12 +146,6 @@ Result<KeepBits> build_keep_bits(const WalkTable& table, const MaskEvaluator& ma
   if (out.partial_tiles > std::numeric_limits<int64_t>::max() / per_tile)
     return Error{fmt::format("keep bits: {} PARTIAL tiles of {} rows pass 64-bit word indices",
                              out.partial_tiles, g.block_m)};
-  out.base.reserve(counts.size());
-  int64_t first = 0;
-  for (int64_t c : counts) {
-    out.base.push_back(int32_t(first));
-    first += c;
-  }
   std::vector<PartialTile> tiles;
   try {
     tiles.reserve(size_t(out.partial_tiles));
@@ -177,14 +155,15 @@ Result<KeepBits> build_keep_bits(const WalkTable& table, const MaskEvaluator& ma
                              double(out.partial_tiles) * double(per_tile) * 4 / (1 << 20),
                              out.partial_tiles)};
   }
-  const int32_t* offsets = table.words.data();
-  const int32_t* runs = offsets + 3 * table.num_work_tiles + 1;
+  // Work tile by work tile, in walk order: a tile's number is its place in `tiles`.
+  out.base.reserve(size_t(table.num_work_tiles));
   for (int v = 0; v < table.num_work_tiles; ++v) {
+    out.base.push_back(int32_t(tiles.size()));
     const int32_t q_tile = work_q_tile(table, v);
-    for (int32_t r = offsets[v]; r < offsets[v + 1]; ++r) {
-      if (!(runs[2 * r] & 1)) continue;
-      for (int32_t j = 0; j < runs[2 * r + 1]; ++j) tiles.push_back({q_tile, runs[2 * r] / 2 + j});
-    }
+    const std::span<const int32_t> runs = work_runs(table, v);
+    for (size_t r = 0; r < runs.size(); r += 2)
+      if (runs[r] & 1)
+        for (int32_t j = 0; j < runs[r + 1]; ++j) tiles.push_back({q_tile, runs[r] / 2 + j});
   }
   assert(int64_t(tiles.size()) == out.partial_tiles && "one number per PARTIAL entry");
   fill_all(tiles, mask, g, out.words.data());

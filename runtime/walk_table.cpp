@@ -87,7 +87,11 @@ Result<WalkTable> pack(const std::vector<Work>& works, int64_t q_tiles) {
     out.walked += w.cost;
   }
   for (const Work& w : works)
-    for (int64_t x : w.runs) out.words.push_back(int32_t(x));
+    for (size_t i = 0; i < w.runs.size(); i += 2) {
+      out.words.push_back(int32_t(w.runs[i]));
+      out.words.push_back(int32_t(w.runs[i + 1]));
+      if (w.runs[i] & 1) out.partial_tiles += w.runs[i + 1];
+    }
   // Split tiles, by split index: (query tile, shares), from each one's first share.
   for (const Work& w : works)
     if (w.share >= 0 && (w.share & 31) == 0) {
@@ -175,13 +179,18 @@ Result<WalkTable> build_walk_table(const KeyRanges& ranges, const BlockClassifie
   return table;
 }
 
-std::vector<int32_t> walk_entries(const WalkTable& table, int v) {
+std::span<const int32_t> work_runs(const WalkTable& table, int v) {
   assert(v >= 0 && v < table.num_work_tiles && "work tile out of range");
   const int32_t* offsets = table.words.data();
   const int32_t* runs = offsets + 3 * table.num_work_tiles + 1;
+  return {runs + 2 * offsets[v], size_t(2 * (offsets[v + 1] - offsets[v]))};
+}
+
+std::vector<int32_t> walk_entries(const WalkTable& table, int v) {
   std::vector<int32_t> out;
-  for (int32_t r = offsets[v]; r < offsets[v + 1]; ++r)
-    for (int32_t i = 0; i < runs[2 * r + 1]; ++i) out.push_back(runs[2 * r] + 2 * i);
+  const std::span<const int32_t> runs = work_runs(table, v);
+  for (size_t r = 0; r < runs.size(); r += 2)
+    for (int32_t i = 0; i < runs[r + 1]; ++i) out.push_back(runs[r] + 2 * i);
   return out;
 }
 

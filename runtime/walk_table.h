@@ -14,6 +14,7 @@
 #include "runtime/tile_order.h"
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace attnjit {
@@ -34,6 +35,7 @@ struct WalkTable {
   int heavy_tiles = 0;        // split query tiles (their shares share a merge workspace)
   int max_shares = 1;         // most shares of one split tile
   int64_t walked = 0;         // key tiles visited over all query tiles
+  int64_t partial_tiles = 0;  // PARTIAL entries over all work tiles
 };
 
 // When the sm90 kernel splits query tiles into shares (Problem::split_tiles).
@@ -59,6 +61,9 @@ Result<WalkTable> build_walk_table(const KeyRanges& ranges, const BlockClassifie
 
 // The walk entries of work tile `v` in order (key tile * 2, + 1 when PARTIAL).
 std::vector<int32_t> walk_entries(const WalkTable& table, int v);
+
+// Work tile `v`'s runs, as (first entry, count) pairs: the entries first, first + 2, ...
+std::span<const int32_t> work_runs(const WalkTable& table, int v);
 
 // Work tile `v`'s query tile and share code.
 int32_t work_q_tile(const WalkTable& table, int v);

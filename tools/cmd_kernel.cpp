@@ -53,9 +53,7 @@ CompileOptions options_of(const KernelFlags& f) {
   o.tiles.warps = f.warps;
   o.tiles.stages = f.stages;
   o.tiles.family = f.family;
-  o.mask_code = f.mask_code == "table"    ? MaskCode::Table
-                : f.mask_code == "inline" ? MaskCode::Inline
-                                          : MaskCode::Auto;
+  o.mask_code = mask_code_named(f.mask_code).value_or(MaskCode::Auto); // checked by CLI11
   return o;
 }
 
@@ -63,18 +61,10 @@ int emit(const KernelFlags& f) {
   Result<MaskProgram> m = build_mask_program(f.mask);
   if (!m) return fail(m.error().message);
   if (f.problem.dtype == "fp32") return fail("error: GPU kernels take bf16 or fp16, not fp32");
-  // The family compile() would pick for --arch; with no --arch, sm80 (emit asks no device).
-  KernelConfig c = default_config(f.problem.head_dim, f.problem.dtype,
-                                  default_family(options_of(f), f.problem.arch));
-  if (f.block_m) c.block_m = f.block_m;
-  if (f.block_n) c.block_n = f.block_n;
-  if (f.warps) c.warps = f.warps;
-  if (f.stages) c.stages = f.stages;
-  if (f.mask_code == "table" && c.family != "sm90")
-    return fail("error: mask code 'table' needs the sm90 family (sm_90a); this kernel is " +
-                c.family);
-  c.mask_table = c.family == "sm90" && f.mask_code != "inline";
-  if (std::string why = check_config(c); !why.empty()) return fail("error: " + why);
+  // The config compile() would build for --arch; with no --arch, sm80 (emit asks no device).
+  Result<KernelConfig> config = kernel_config(options_of(f), f.problem.arch);
+  if (!config) return fail("error: " + config.error().message);
+  const KernelConfig& c = *config;
   if (!f.problem.arch.empty())
     if (std::string why = check_family_arch(c.family, f.problem.arch); !why.empty())
       return fail("error: " + why);

@@ -318,6 +318,7 @@ TEST_CASE("keep bits: tiles with no keep word, tables past 32-bit numbers", "[ke
   huge.num_q_tiles = huge.num_work_tiles = 2;
   const int32_t run = (1 << 30) + 1;
   huge.words = {0, 1, 2, 0, -1, 1, -1, 1, run, 1, run};
+  huge.partial_tiles = int64_t(2) * run;
   const TileGeometry g{1 << 30, 1 << 30, 64, 128};
   CHECK(keep_bits_bytes(huge, g) == int64_t(2) * run * 64 * 16);
   auto bits = build_keep_bits(huge, attend, g);

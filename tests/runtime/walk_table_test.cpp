@@ -48,7 +48,7 @@ void check_table(const Case& c, const TileGeometry& g, bool exact) {
   REQUIRE(table.words.size() >= size_t(3 * q_tiles) + 1);
   CHECK(table.words[0] == 0);
   CHECK(size_t(3 * q_tiles + 1 + 2 * table.words[size_t(q_tiles)]) == table.words.size());
-  int64_t walked = 0;
+  int64_t walked = 0, partial = 0;
   for (int qt = 0; qt < q_tiles; ++qt) {
     INFO("query tile " << qt);
     const std::vector<int32_t> got = walk_entries(table, qt);
@@ -56,6 +56,7 @@ void check_table(const Case& c, const TileGeometry& g, bool exact) {
     CHECK(work_share(table, qt) == -1);
     CHECK(table.costs[size_t(qt)] == int64_t(got.size()));
     walked += int64_t(got.size());
+    for (int32_t e : got) partial += e & 1;
     std::vector<int32_t> want, per_tile;
     const int64_t r0 = int64_t(qt) * g.block_m, r1 = std::min<int64_t>(r0 + g.block_m, g.seq_q);
     for (int kt = 0; kt < k_tiles; ++kt) {
@@ -83,6 +84,7 @@ void check_table(const Case& c, const TileGeometry& g, bool exact) {
     CHECK(got == per_tile);
   }
   CHECK(table.walked == walked);
+  CHECK(table.partial_tiles == partial);
 }
 
 const std::vector<Case>& masks() {
