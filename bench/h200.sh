@@ -40,11 +40,7 @@ fi
 
 nvidia-smi --query-gpu=name,clocks.sm,clocks.max.sm,driver_version --format=csv | tee "$LOGS/gpu.txt"
 
-declare -A MASK=(
-  [full]="full" [causal]="causal" [window1024]="window(1023, 0)"
-  [sink4_window1024]="causal & (window(1023, 0) | sink(4))"
-  [longformer_w256_g64]="window(256, 256) | global(64)"
-  [chunk2048]="causal & chunk(2048)" [prefix1024]="causal | prefix(1024)")
+source "$(dirname "$0")/suite_masks.sh"
 NAMES="full causal window1024 sink4_window1024 longformer_w256_g64 chunk2048 prefix1024"
 SHAPES="16384x1 4096x4"
 HDS="128 64"

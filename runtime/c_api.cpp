@@ -96,6 +96,7 @@ attnjit_status to_cpp(const attnjit_problem& p, const char* who, attnjit::Proble
   q.kv_splits = p.kv_splits, q.pack_gqa = p.pack_gqa;
   q.persistent_blocks = p.persistent_blocks;
   q.split_tiles = p.split_tiles;
+  q.unit_group = p.unit_group;
   for (int i = 0; i < p.num_params; ++i) {
     if (!p.param_names[i])
       return fail(ATTNJIT_ERROR_INVALID_ARGUMENT, fmt::format("param_names[{}] is NULL", i));

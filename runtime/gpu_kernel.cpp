@@ -99,6 +99,9 @@ Result<FwdParams> GpuKernel::make_params(const Problem& p) const {
   if (p.split_tiles < 0 || p.split_tiles > kMaxTileShares)
     return Error{fmt::format("split_tiles = {} must be in [0, {}] (0 = chosen, 1 = off)",
                              p.split_tiles, kMaxTileShares)};
+  if (p.unit_group < 0)
+    return Error{fmt::format(
+        "unit_group = {} must be 0 (chosen) or a number of (head, batch) units", p.unit_group)};
   if (p.persistent_blocks < 0)
     return Error{fmt::format("persistent_blocks = {} must be 0 (chosen) or a block count",
                              p.persistent_blocks)};
@@ -355,6 +358,14 @@ Result<void> GpuKernel::launch_sm90(const CudaDriver& d, CUcontext ctx, const Gp
   // makes it persistent.
   const long long grid =
       persistent_grid(blocks, sm_count_.load(), plan.mean_walk, p.persistent_blocks);
+  // The launch order by L2 footprint (FwdParams::unit_group). With one block per item the
+  // hardware starts the blocks in order, so the order decides which keys and values the running
+  // blocks share. A persistent launch keeps one group when chosen: its walks are short, and
+  // its pairing of heavy and light items relies on the plain heaviest-first order.
+  fp.unit_group = p.unit_group > 0 ? p.unit_group
+                  : grid == blocks ? l2_unit_group(p.seq_k, info_.head_dim, fp.kv_group,
+                                                   p.heads * p.batch, kL2GroupBytes)
+                                   : 0;
   CUfunction merge = nullptr;
   if (plan.share_tiles > 0) {
     // Split tiles: the shares' fp32 rows and LSEs (FwdParams::share_o, share_lse).

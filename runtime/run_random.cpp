@@ -186,6 +186,7 @@ Result<RandomRunReport> run_random(const Kernel& kernel, const RandomRunOptions&
   p.pack_gqa = opt.pack_gqa;
   p.persistent_blocks = opt.persistent_blocks;
   p.split_tiles = opt.split_tiles;
+  p.unit_group = opt.unit_group;
   auto layout = [](TensorRef& r, void* data, int heads, int seq, int d) {
     r.data = data;
     r.stride_seq = d;
@@ -397,6 +398,7 @@ Result<RandomRunReport> run_varlen(const Kernel& kernel, const RandomRunOptions&
   p.pack_gqa = opt.pack_gqa;
   p.persistent_blocks = opt.persistent_blocks;
   p.split_tiles = opt.split_tiles;
+  p.unit_group = opt.unit_group;
 
   RandomRunReport rep;
   Result<double> ms = 0.0;

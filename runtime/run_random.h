@@ -30,6 +30,7 @@ struct RandomRunOptions {
   int pack_gqa = 0;          // Problem::pack_gqa: 0 = auto, 1 = off, 2 = on
   int persistent_blocks = 0; // Problem::persistent_blocks: 0 = chosen, N = at most N blocks
   int split_tiles = 0;       // Problem::split_tiles: 0 = chosen, 1 = off, N = every tile in N
+  int unit_group = 0;        // Problem::unit_group: 0 = chosen, N = N units per L2 group
   // Variable-length batches; `batch` is then the number of lengths. seqlens_k alone: a padded
   // key/value cache of max(seqlens_k) rows per sequence with seqused_k, seq_q queries each
   // (decode). seqlens_q (with seqlens_k of the same count, or keys = queries when empty): packed

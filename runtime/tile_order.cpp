@@ -63,4 +63,11 @@ long long persistent_grid(long long blocks, int sm_count, double mean_walk, int 
   return std::max<long long>(1, std::min(blocks, cap));
 }
 
+int l2_unit_group(int64_t seq_k, int head_dim, int kv_group, int units, int64_t budget) {
+  const int64_t kv_bytes = 2 * std::max<int64_t>(seq_k, 1) * head_dim * 2;
+  const int64_t groups = std::max<int64_t>(1, budget / kv_bytes);
+  const int64_t group = groups * std::max(kv_group, 1);
+  return group >= units ? 0 : int(group);
+}
+
 } // namespace attnjit

@@ -51,4 +51,14 @@ constexpr double kPersistentMaxWalk = 32;
 // (the kernel keeps one block per SM) when the mean walk is known and short, else one per item.
 long long persistent_grid(long long blocks, int sm_count, double mean_walk, int requested);
 
+// The keys and values that the blocks running at one time should share in L2: a budget well
+// under the L2 of the GPUs the sm90 family runs on (50 MiB on H100 and H200).
+constexpr int64_t kL2GroupBytes = int64_t(16) << 20;
+
+// FwdParams::unit_group for a launch of one block per work item: the (head, batch) units whose
+// keys and values (16-bit, `seq_k` x `head_dim` each, shared by `kv_group` query heads) fit in
+// `budget` bytes, in whole key/value groups, at least one group; 0 (one group, the plain
+// heaviest-first order) when all `units` fit.
+int l2_unit_group(int64_t seq_k, int head_dim, int kv_group, int units, int64_t budget);
+
 } // namespace attnjit

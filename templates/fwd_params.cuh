@@ -104,7 +104,34 @@ struct FwdParams {
   // Words are 32-bit up to 128-key tiles, 64-bit for 192. Null for kernels with the mask inline.
   const void* keep_bits;
   const int32_t* keep_base;
+
+  // Launch order by L2 footprint: work items go group by group of unit_group (head, batch)
+  // units, rank-major (heaviest query tile first) inside a group, so that the blocks running
+  // at one time read the keys and values of a few heads, which stay in L2. 0 (or at least the
+  // number of units): one group, every unit's heaviest tile first.
+  int32_t unit_group;
 };
+
+// Work item `linear` of a launch over `ranks` query-tile ranks x `splits` shares x `units`
+// (head, batch) units -> its coordinates, in FwdParams::unit_group's order: group by group of
+// `group` units (the last group may be smaller; 0 or at least `units`: one group), and inside a
+// group by rank, then share, then unit. Host and device code share it.
+struct ItemCoords {
+  int rank, unit, split;
+};
+inline ItemCoords item_coords(long long linear, int units, int splits, int ranks, int group) {
+  if (group <= 0 || group > units) group = units;
+  const long long per_group = static_cast<long long>(group) * splits * ranks;
+  const int g = static_cast<int>(linear / per_group);
+  const int in_group = units - g * group < group ? units - g * group : group;
+  const long long at = linear - g * per_group;
+  const long long per_rank = static_cast<long long>(in_group) * splits;
+  ItemCoords c;
+  c.rank = static_cast<int>(at / per_rank);
+  c.split = static_cast<int>(at % per_rank / in_group);
+  c.unit = g * group + static_cast<int>(at % per_rank % in_group);
+  return c;
+}
 
 // Tensor maps of the sm90 family (fwd_sm90.cuh): one CUtensorMap each for Q, K and V, encoded
 // on the host by cuTensorMapEncodeTiled and passed as the kernel's second __grid_constant__

@@ -107,13 +107,13 @@ template <bool General>
 __device__ __forceinline__ BlockWork work_item(const FwdParams& p, long long linear) {
   // Shares of one split-KV tile sit between the rank and the (head, batch) unit, so the query
   // heads of one key/value group reading the same share run side by side and share L2.
+  // In groups of FwdParams::unit_group units (item_coords).
   const int q_pack = General ? p.q_pack : 1;
-  const int units = p.heads / q_pack * p.batch;
-  const long long per_rank = static_cast<long long>(units) * (General ? p.num_splits : 1);
-  const int rank = static_cast<int>(linear / per_rank);
-  const int unit = static_cast<int>(linear % per_rank % units);
+  const ItemCoords c = item_coords(linear, p.heads / q_pack * p.batch, General ? p.num_splits : 1,
+                                   p.num_q_tiles, p.unit_group);
+  const int rank = c.rank, unit = c.unit;
   BlockWork w;
-  w.split = static_cast<int>(linear % per_rank / units);
+  w.split = c.split;
   w.head = unit % (p.heads / q_pack);
   w.batch = unit / (p.heads / q_pack);
   // The runtime's order if given, else the last tile (which under causal-like masks walks the

@@ -37,6 +37,10 @@ void add_decode_flags(CLI::App* cmd, DecodeFlags& f) {
                   "split query tiles (GPU, sm90 family): 0 = heavy tiles when the grid waits on "
                   "them, 1 = off, N = every tile into up to N shares")
       ->check(CLI::Range(0, 31));
+  cmd->add_option("--unit-group", f.unit_group,
+                  "launch order (GPU, sm90 family): (head, batch) units per group of heads that "
+                  "share L2; 0 = chosen from the keys' and values' size")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--seqlens-k", f.seqlens_k,
                   "per-sequence key lengths a,b,...: the batch is their count (with only these, "
                   "a padded cache read through seqused_k, --seq-q queries each)")
@@ -52,6 +56,7 @@ std::string apply_decode_flags(const DecodeFlags& f, RandomRunOptions& ro) {
   ro.pack_gqa = f.pack_gqa;
   ro.persistent_blocks = f.persistent_blocks;
   ro.split_tiles = f.split_tiles;
+  ro.unit_group = f.unit_group;
   for (auto [text, out, flag] : {std::tuple{&f.seqlens_q, &ro.seqlens_q, "--seqlens-q"},
                                  std::tuple{&f.seqlens_k, &ro.seqlens_k, "--seqlens-k"}}) {
     if (text->empty()) continue;

@@ -15,6 +15,7 @@ struct DecodeFlags {
   int pack_gqa = 0;          // Problem::pack_gqa
   int persistent_blocks = 0; // Problem::persistent_blocks
   int split_tiles = 0;       // Problem::split_tiles
+  int unit_group = 0;        // Problem::unit_group
   std::string seqlens_q, seqlens_k;
 };
 

@@ -5,11 +5,7 @@
 set -uo pipefail
 OUT=${OUT:-/tmp/attnjit-out}
 mkdir -p "$OUT"
-declare -A MASK=(
-  [full]="full" [causal]="causal" [window1024]="window(1023, 0)"
-  [sink4_window1024]="causal & (window(1023, 0) | sink(4))"
-  [longformer_w256_g64]="window(256, 256) | global(64)"
-  [chunk2048]="causal & chunk(2048)" [prefix1024]="causal | prefix(1024)")
+source "$(dirname "$0")/../suite_masks.sh"
 ROWS=${ROWS:-"window1024:64:128x64x4w2s sink4_window1024:64:128x64x4w2s chunk2048:64:128x64x4w2s window1024:128:128x128x8w2s sink4_window1024:128:128x128x8w2s window1024:128:64x64x4w2s causal:128:128x128x8w2s"}
 for pass in 1 2; do
   for prog in A B; do

@@ -7,11 +7,7 @@ BUILD=${BUILD:-build-carry}
 OUT=${OUT:-/tmp/attnjit-out}
 bin=$BUILD/bin
 mkdir -p "$OUT"
-declare -A MASK=(
-  [full]="full" [causal]="causal" [window1024]="window(1023, 0)"
-  [sink4_window1024]="causal & (window(1023, 0) | sink(4))"
-  [longformer_w256_g64]="window(256, 256) | global(64)"
-  [chunk2048]="causal & chunk(2048)" [prefix1024]="causal | prefix(1024)")
+source "$(dirname "$0")/../suite_masks.sh"
 names="full causal window1024 sink4_window1024 longformer_w256_g64 chunk2048 prefix1024"
 row() { # row LABEL MASKNAME HD ARGS...
   local label=$1 name=$2 hd=$3; shift 3

@@ -8,12 +8,8 @@ set -uo pipefail
 OUT=${OUT:-/tmp/attnjit-out}
 BIN=${BIN:-build-carry/bin/attnjit}
 mkdir -p "$OUT"
-declare -A MASK=(
-  [full]="full" [causal]="causal" [window1024]="window(1023, 0)"
-  [sink4_window1024]="causal & (window(1023, 0) | sink(4))"
-  [longformer_w256_g64]="window(256, 256) | global(64)"
-  [chunk2048]="causal & chunk(2048)" [prefix1024]="causal | prefix(1024)"
-  [dilated]="dilated(2048, 0, 2)")
+source "$(dirname "$0")/../suite_masks.sh"
+MASK[dilated]="dilated(2048, 0, 2)"
 ROWS=${ROWS:-"full:128:128x128x3 causal:128:128x128x3 window1024:128:128x128x3 sink4_window1024:128:128x128x3 longformer_w256_g64:128:128x64x4 chunk2048:128:128x128x3 prefix1024:128:128x128x3 dilated:128:128x128x3 window1024:64:128x128x3 causal:64:128x192x3"}
 for pass in 1 2; do
   for code in table inline; do

@@ -39,6 +39,7 @@ struct Case {
   int kv_splits = 0;
   int persistent_blocks = 0; // Problem::persistent_blocks (sm90): 0 = chosen, N = at most N
   int split_tiles = 0;       // Problem::split_tiles (sm90): 0 = chosen, 1 = off, N = all in N
+  int unit_group = 0;        // Problem::unit_group (sm90): 0 = chosen, N = N units per group
 };
 
 std::string describe(const Case& c) {
@@ -49,6 +50,7 @@ std::string describe(const Case& c) {
   std::string s = buf;
   if (c.persistent_blocks > 0) s += " blocks<=" + std::to_string(c.persistent_blocks);
   if (c.split_tiles > 0) s += " split_tiles=" + std::to_string(c.split_tiles);
+  if (c.unit_group > 0) s += " unit_group=" + std::to_string(c.unit_group);
   return s;
 }
 
@@ -138,6 +140,7 @@ std::vector<uint16_t> check_case(const Kernel& kernel, const Case& c, unsigned s
   p.kv_splits = c.kv_splits;
   p.persistent_blocks = c.persistent_blocks;
   p.split_tiles = c.split_tiles;
+  p.unit_group = c.unit_group;
   auto ran = kernel.run(p);
   INFO((ran.ok() ? std::string() : ran.error().message));
   REQUIRE(ran.ok());
@@ -436,7 +439,8 @@ TEST_CASE("gpu: sm90 persistent and one-block-per-tile launches give identical o
           "[gpu][sm90]") {
   if (!have_sm90()) return;
   // A tile's result does not depend on which block computes it or what that block did before:
-  // the same inputs give bit-identical outputs for any number of persistent blocks.
+  // the same inputs give bit-identical outputs for any number of persistent blocks, and for any
+  // launch order (unit groups of 1 and of 5 of the 12 (head, batch) units: 5, 5 and 2).
   for (const char* mask : {"causal", "causal & (window(1023, 0) | sink(4))",
                            "window(256, 256) | global(64)", "causal & chunk(2048)"})
     for (int hd : {64, 128}) {
@@ -453,6 +457,14 @@ TEST_CASE("gpu: sm90 persistent and one-block-per-tile launches give identical o
         else
           CHECK(out == first);
       }
+      for (int group : {1, 5})
+        for (int blocks : {1 << 30, 3}) {
+          c.unit_group = group;
+          c.persistent_blocks = blocks;
+          INFO("unit_group " << group << " blocks " << blocks);
+          CHECK(check_case(*k, c, 11) == first);
+        }
+      c.unit_group = 0;
     }
 }
 

@@ -2,8 +2,11 @@
 #include "runtime/tile_order.h"
 
 #include "compiler/pipeline.h"
+#include "templates/fwd_params.cuh"
 
 #include <catch2/catch.hpp>
+
+#include <algorithm>
 
 using namespace attnjit;
 
@@ -75,4 +78,58 @@ TEST_CASE("tile order: mean walk of the query tiles", "[tile_order]") {
   CHECK(mean_walk(costs("causal", {}, {16384, 16384, 128, 128})) == Approx(64.5));
   CHECK(mean_walk(costs("window(1023, 0)", {}, {16384, 16384, 128, 128})) ==
         Approx((36.0 + 120 * 9) / 128));
+}
+
+TEST_CASE("L2 unit groups: the heads whose keys and values fit the budget", "[tile_order]") {
+  // 16384 keys x head dim 128, 16-bit: 4 MiB of K and 4 of V per key/value head.
+  const int64_t mib = int64_t(1) << 20;
+  CHECK(l2_unit_group(16384, 128, 1, 16, 16 * mib) == 2);
+  CHECK(l2_unit_group(16384, 64, 1, 32, 16 * mib) == 4);
+  CHECK(l2_unit_group(16384, 256, 1, 8, 16 * mib) == 1); // one head fills the budget
+  CHECK(l2_unit_group(32768, 256, 1, 8, 16 * mib) == 1); // or passes it: still one
+  // GQA: whole key/value groups of 4 query heads.
+  CHECK(l2_unit_group(16384, 128, 4, 32, 16 * mib) == 8);
+  // Everything fits: one group (0), the plain order.
+  CHECK(l2_unit_group(4096, 128, 1, 16, 16 * mib) == 8);
+  CHECK(l2_unit_group(4096, 128, 1, 8, 16 * mib) == 0);
+  CHECK(l2_unit_group(16384, 128, 1, 2, 16 * mib) == 0);
+  CHECK(l2_unit_group(0, 128, 1, 16, 16 * mib) == 0);
+}
+
+TEST_CASE("item coordinates: each (rank, unit, share) once, group by group", "[tile_order]") {
+  for (int units : {1, 5, 12})
+    for (int splits : {1, 3})
+      for (int ranks : {1, 7})
+        for (int group : {0, 1, 2, 5, 12, 100}) {
+          INFO("units " << units << " splits " << splits << " ranks " << ranks << " group "
+                        << group);
+          const int g = group <= 0 || group > units ? units : group;
+          std::vector<int> seen(size_t(units) * splits * ranks, 0);
+          int prev_group = 0, prev_rank = 0;
+          for (long long i = 0; i < (long long)seen.size(); ++i) {
+            const ItemCoords c = item_coords(i, units, splits, ranks, group);
+            REQUIRE(c.rank >= 0);
+            REQUIRE(c.rank < ranks);
+            REQUIRE(c.unit >= 0);
+            REQUIRE(c.unit < units);
+            REQUIRE(c.split >= 0);
+            REQUIRE(c.split < splits);
+            ++seen[(size_t(c.rank) * splits + c.split) * units + c.unit];
+            // Groups in order; inside one, ranks never go back (heaviest first).
+            const int ug = c.unit / g;
+            CHECK(ug >= prev_group);
+            if (ug == prev_group) CHECK(c.rank >= prev_rank);
+            prev_group = ug, prev_rank = c.rank;
+          }
+          CHECK(std::count(seen.begin(), seen.end(), 1) == (long)seen.size());
+        }
+  // One group is the plain order: rank slowest, then share, then unit.
+  const ItemCoords a = item_coords(3 * 2 * 5 + 1 * 5 + 4, 5, 2, 7, 0);
+  CHECK(a.rank == 3);
+  CHECK(a.split == 1);
+  CHECK(a.unit == 4);
+  // Groups of 2 of 5 units: the third group holds unit 4 alone, after 2 x 2 x 7 items.
+  const ItemCoords b = item_coords(2 * 2 * 7 + 3, 5, 1, 7, 2);
+  CHECK(b.unit == 4);
+  CHECK(b.rank == 3);
 }
