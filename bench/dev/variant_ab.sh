@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A/B of kernel or runtime variants, one program, explicit tiles, each variant in a cache of its
 # own. A variant is NAME:WORDS, its words separated by commas: -D... options go to NVRTC
-# (ATTNJIT_NVRTC_OPTIONS, for development switches in the templates), NAME=VALUE ones to the
-# environment:
+# (ATTNJIT_NVRTC_OPTIONS, for development switches in the templates), --flag=value ones to
+# `attnjit run`, NAME=VALUE ones to the environment:
 #   VARIANTS="base: x:-DSWITCH=1" BIN=build-carry/bin/attnjit OUT=dir bash bench/dev/variant_ab.sh
 # First every variant runs the fp64 check on small odd-length problems (GQA, Lq != Lk, split and
 # persistent schedules; CHECKS); then the timing rows (ROWS: mask:hd:tiles[:seq:batch], 16384 x 1
@@ -22,9 +22,9 @@ CHECKS=${CHECKS:-"causal:128:128x128x3:1000:1000:4:2:bf16: full:64:128x192x4:777
 
 # A variant's words: -D... options for NVRTC, NAME=VALUE environment settings.
 split_variant() {
-  local w; nv=""; envs=""
+  local w; nv=""; envs=""; flags=""
   for w in ${1//,/ }; do
-    case $w in -*) nv="$nv $w" ;; *=*) envs="$envs $w" ;; esac
+    case $w in --*) flags="$flags $w" ;; -*) nv="$nv $w" ;; *=*) envs="$envs $w" ;; esac
   done
 }
 
@@ -40,7 +40,7 @@ for v in $VARIANTS; do
     IFS=: read -r mask hd tiles sq sk h kvh dt extra <<< "$c"
     j=$(env $envs ATTNJIT_NVRTC_OPTIONS="$nv" ATTNJIT_CACHE_DIR=$CACHE/$name timeout 300 "$BIN" run \
         "${MASK[$mask]}" --seq-q $sq --seq-k $sk --heads $h --kv-heads $kvh --head-dim $hd \
-        --dtype $dt --backend gpu --check --json $(tiles_flags $tiles) ${extra//,/ } \
+        --dtype $dt --backend gpu --check --json $(tiles_flags $tiles) ${extra//,/ } $flags \
         2>>"$OUT/variant_ab.err")
     r=$(python3 -c 'import json,sys
 j = json.loads(sys.argv[1]); print("%s rel_err %.2e lse %.2e" % ("ok" if j["passed"] else "FAILED", j["rel_err"], j["lse_max_err"]))' "$j" 2>/dev/null)
@@ -57,7 +57,7 @@ for pass in $(seq "$PASSES"); do
       name=${v%%:*}; split_variant "${v#*:}"
       j=$(env $envs ATTNJIT_NVRTC_OPTIONS="$nv" ATTNJIT_CACHE_DIR=$CACHE/$name timeout 300 "$BIN" run \
           "${MASK[$mask]}" --seq-q $seq --batch $batch --heads $((2048 / hd)) --head-dim $hd --backend gpu \
-          --iters 20 --json $(tiles_flags $tiles) 2>>"$OUT/variant_ab.err")
+          --iters 20 --json $(tiles_flags $tiles) $flags 2>>"$OUT/variant_ab.err")
       python3 -c 'import json, sys
 r = json.loads(sys.argv[1]); r.pop("cache_path", None); r["variant"] = sys.argv[2]; print(json.dumps(r))' \
         "$j" "$name" >> "$OUT/variant_ab.jsonl" 2>/dev/null

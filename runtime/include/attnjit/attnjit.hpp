@@ -154,10 +154,11 @@ struct Problem {
   int split_tiles = 0;
   // Launch order on the GPU (sm90 family): work items go group by group of this many (head,
   // batch) units, heaviest query tile first inside a group, so that the blocks running at one
-  // time read the keys and values of a few heads and find them in L2. 0 = chosen (with one block
-  // per work item: the units whose keys and values fit in 16 MiB; persistent launches: one
-  // group), N = N units per group (N >= heads x batch: one group, every unit's heaviest tile
-  // first). The order never changes the result.
+  // time read the keys and values of a few heads and find them in L2. 0 = chosen (the units
+  // whose keys and values fit in 16 MiB, with one block per work item or when every query tile
+  // walks as many key tiles; a persistent launch of uneven walks: one group), N = N units per
+  // group (N >= heads x batch: one group, every unit's heaviest tile first). The order never
+  // changes the result.
   int unit_group = 0;
   // On the GPU, a kernel has two variants: compile() builds the dense-batch one; the first run
   // that uses varlen arrays, GQA packing or split-KV builds the general one (through the same
