@@ -4,6 +4,7 @@
 # (ATTNJIT_NVRTC_OPTIONS, for development switches in the templates), --flag=value ones to
 # `attnjit run`, NAME=VALUE ones to the environment:
 #   VARIANTS="base: x:-DSWITCH=1" BIN=build-carry/bin/attnjit OUT=dir bash bench/dev/variant_ab.sh
+# The mask codes against each other: VARIANTS="table:--mask-code=table inline:--mask-code=inline".
 # First every variant runs the fp64 check on small odd-length problems (GQA, Lq != Lk, split and
 # persistent schedules; CHECKS); then the timing rows (ROWS: mask:hd:tiles[:seq:batch], 16384 x 1
 # unless given), variants alternated, PASSES times. Prints one line per check and per (pass,
@@ -62,7 +63,7 @@ for pass in $(seq "$PASSES"); do
 r = json.loads(sys.argv[1]); r.pop("cache_path", None); r["variant"] = sys.argv[2]; print(json.dumps(r))' \
         "$j" "$name" >> "$OUT/variant_ab.jsonl" 2>/dev/null
       r=$(python3 -c 'import json,sys
-j = json.loads(sys.argv[1]); print("%.1f" % j["tflops"])' "$j" 2>/dev/null)
+j = json.loads(sys.argv[1]); print("%.1f (first run %.1f ms)" % (j["tflops"], j.get("first_ms", 0)))' "$j" 2>/dev/null)
       echo "pass$pass $mask hd$hd $tiles ${seq}x$batch $name ${r:-FAILED}" | tee -a "$OUT/variant_ab.txt"
     done
   done
