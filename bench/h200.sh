@@ -156,6 +156,10 @@ checks() {
   memcheck "global(5) | chunk(64)" --seq-q 300 --seq-k 200 --head-dim 256
   memcheck "causal" --seq-q 1 --seqlens-k 1000,0,3000 --heads 8 --kv-heads 2 --head-dim 128
   memcheck "window(256, 256) | global(64)" --seq-q 3000 --heads 2 --head-dim 128 --split-tiles 3
+  # Persistent launches, by the dynamic schedule (the counter) and the static one.
+  memcheck "causal & chunk(256)" --seq-q 3001 --heads 3 --head-dim 128 --persistent-blocks 5
+  memcheck "causal & chunk(256)" --seq-q 3001 --heads 3 --head-dim 64 --persistent-blocks 5 \
+    --item-schedule 1
 }
 
 if [ "$mode" = prep ]; then

@@ -50,6 +50,12 @@ def throughput(ours, peers):
         cells = [f"{v:.0f}" if v else "" for v in vals]
         err = r.get("rel_err")
         err_s = f"{err:.1e}" if isinstance(err, float) else ("FAILED" if "error" in r else "")
+        # A failed check (over the tolerance, unwritten elements, or a last timed call whose
+        # output differs from the first's) marks the row.
+        if r.get("passed") is False:
+            err_s += " FAILED"
+        if r.get("repeat_identical") is False:
+            err_s += " (last call differs)"
         tiles = tiles_name(r.get("tiles"))
         if r.get("tiles_from"):
             tiles += f" ({r['tiles_from']})"

@@ -97,6 +97,7 @@ attnjit_status to_cpp(const attnjit_problem& p, const char* who, attnjit::Proble
   q.persistent_blocks = p.persistent_blocks;
   q.split_tiles = p.split_tiles;
   q.unit_group = p.unit_group;
+  q.item_schedule = p.item_schedule;
   for (int i = 0; i < p.num_params; ++i) {
     if (!p.param_names[i])
       return fail(ATTNJIT_ERROR_INVALID_ARGUMENT, fmt::format("param_names[{}] is NULL", i));

@@ -103,6 +103,9 @@ Result<FwdParams> GpuKernel::make_params(const Problem& p) const {
   if (p.unit_group < 0)
     return Error{fmt::format(
         "unit_group = {} must be 0 (chosen) or a number of (head, batch) units", p.unit_group)};
+  if (p.item_schedule < 0 || p.item_schedule > 2)
+    return Error{fmt::format("item_schedule = {} must be 0 (chosen), 1 (static) or 2 (dynamic)",
+                             p.item_schedule)};
   if (p.persistent_blocks < 0)
     return Error{fmt::format("persistent_blocks = {} must be 0 (chosen) or a block count",
                              p.persistent_blocks)};
@@ -361,14 +364,25 @@ Result<void> GpuKernel::launch_sm90(const CudaDriver& d, CUcontext ctx, const Gp
   // makes it persistent.
   const long long grid =
       persistent_grid(blocks, sm_count_.load(), plan.mean_walk, p.persistent_blocks);
+  // A persistent launch hands out its items by the dynamic schedule unless asked for the static
+  // one (Problem::item_schedule): a counter in the stream's workspace, zero before the first
+  // launch, and set back to zero by each launch's last draw (templates/walk_list.cuh draw_item).
+  const bool persistent = grid < blocks;
+  fp.item_counter = nullptr;
+  if (persistent && p.item_schedule != 1) {
+    auto counter = counters_.get(d, ctx, p.stream, sizeof(int32_t), /*zeroed=*/true);
+    if (!counter) return counter.error();
+    fp.item_counter = reinterpret_cast<int32_t*>(*counter);
+  }
   // The launch order by L2 footprint (FwdParams::unit_group). With one block per item the
   // hardware starts the blocks in order, so the order decides which keys and values the running
-  // blocks share; a persistent launch takes its items in that order too. A persistent launch of
-  // uneven walks keeps one group when chosen: its static pairing of heavy and light items relies
-  // on the plain heaviest-first order (grouped, causal at 4096 x 4 ran 33% slower).
+  // blocks share; a persistent launch takes its items in that order too. Under the static
+  // schedule a persistent launch of uneven walks keeps one group when chosen: its pairing of
+  // heavy and light items relies on the plain heaviest-first order (grouped, causal at 4096 x 4
+  // ran 33% slower).
   fp.unit_group =
       p.unit_group > 0 ? p.unit_group
-      : grid == blocks || plan.uniform_walk
+      : !persistent || fp.item_counter || plan.uniform_walk
           ? l2_unit_group(p.seq_k, info_.head_dim, fp.kv_group, p.heads * p.batch, kL2GroupBytes)
           : 0;
   CUfunction merge = nullptr;

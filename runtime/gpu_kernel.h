@@ -141,7 +141,8 @@ private:
   mutable int64_t orders_keep_bytes_ = 0; // keep bits held by orders_
 
   mutable std::atomic<int> sm_count_{0}; // the device's SMs, read on first use
-  mutable SplitWorkspace workspace_;
+  mutable StreamWorkspace workspace_;
+  mutable StreamWorkspace counters_; // the dynamic schedule's item counter per stream
 };
 
 } // namespace attnjit

@@ -102,6 +102,27 @@ Result<double> time_host(const Launch& launch, int warmup, int iters) {
   return median(ms);
 }
 
+// GPU: the outputs on the device into `o` and `lse` (sized already).
+Result<void> copy_back(const CudaDriver& d, CUdeviceptr dout, CUdeviceptr dlse,
+                       std::vector<unsigned char>& o, std::vector<float>& lse) {
+  if (!o.empty())
+    if (auto r = cuda_check(d, d.cuMemcpyDtoH(o.data(), dout, o.size()), "copy back"); !r) return r;
+  if (!lse.empty())
+    return cuda_check(d, d.cuMemcpyDtoH(lse.data(), dlse, lse.size() * 4), "copy back");
+  return {};
+}
+
+// GPU: whether the outputs now on the device (the last timed call's) differ bit for bit from
+// `o` and `lse` (the first call's). The kernels are deterministic, so any difference is a
+// fault that only later calls show, such as state one launch leaves for the next.
+Result<bool> last_run_differs(const CudaDriver& d, CUdeviceptr dout, CUdeviceptr dlse,
+                              const std::vector<unsigned char>& o, const std::vector<float>& lse) {
+  std::vector<unsigned char> o2(o.size());
+  std::vector<float> lse2(lse.size());
+  if (auto r = copy_back(d, dout, dlse, o2, lse2); !r) return r.error();
+  return o2 != o || std::memcmp(lse2.data(), lse.data(), lse.size() * 4) != 0;
+}
+
 // CPU backend: one run written over the poisoned outputs, whose o and lse are what the check
 // reads (the timed runs after it write the same buffers again), then time_host.
 Result<double> time_host_keeping_first(const Kernel& kernel, const Problem& p,
@@ -187,6 +208,7 @@ Result<RandomRunReport> run_random(const Kernel& kernel, const RandomRunOptions&
   p.persistent_blocks = opt.persistent_blocks;
   p.split_tiles = opt.split_tiles;
   p.unit_group = opt.unit_group;
+  p.item_schedule = opt.item_schedule;
   auto layout = [](TensorRef& r, void* data, int heads, int seq, int d) {
     r.data = data;
     r.stride_seq = d;
@@ -228,14 +250,13 @@ Result<RandomRunReport> run_random(const Kernel& kernel, const RandomRunOptions&
     rep.first_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - first0)
             .count();
-    if (!o.empty())
-      if (auto r = cuda_check(d, d.cuMemcpyDtoH(o.data(), dout, o.size()), "copy back"); !r)
-        return r.error();
-    if (!lse.empty())
-      if (auto r = cuda_check(d, d.cuMemcpyDtoH(lse.data(), dlse, lse.size() * 4), "copy back"); !r)
-        return r.error();
+    if (auto r = copy_back(d, dout, dlse, o, lse); !r) return r.error();
     ms = time_device(
         d, [&] { return kernel.run(p); }, opt.warmup, opt.iters);
+    if (!ms) return ms.error();
+    auto differs = last_run_differs(d, dout, dlse, o, lse);
+    if (!differs) return differs.error();
+    rep.repeat_differs = *differs;
   } else {
     layout(p.q, q.bytes.data(), H, LQ, D);
     layout(p.k, k.bytes.data(), HK, LK, D);
@@ -399,6 +420,7 @@ Result<RandomRunReport> run_varlen(const Kernel& kernel, const RandomRunOptions&
   p.persistent_blocks = opt.persistent_blocks;
   p.split_tiles = opt.split_tiles;
   p.unit_group = opt.unit_group;
+  p.item_schedule = opt.item_schedule;
 
   RandomRunReport rep;
   Result<double> ms = 0.0;
@@ -431,12 +453,13 @@ Result<RandomRunReport> run_varlen(const Kernel& kernel, const RandomRunOptions&
       p.seqused_k = (const int32_t*)dused;
     if (Result<void> r = kernel.run(p); !r) return r.error();
     if (auto r = cuda_check(d, d.cuCtxSynchronize(), "kernel run"); !r) return r.error();
-    if (auto r = cuda_check(d, d.cuMemcpyDtoH(o.data(), dout, o.size()), "copy back"); !r)
-      return r.error();
-    if (auto r = cuda_check(d, d.cuMemcpyDtoH(lse.data(), dlse, lse.size() * 4), "copy back"); !r)
-      return r.error();
+    if (auto r = copy_back(d, dout, dlse, o, lse); !r) return r.error();
     ms = time_device(
         d, [&] { return kernel.run(p); }, opt.warmup, opt.iters);
+    if (!ms) return ms.error();
+    auto differs = last_run_differs(d, dout, dlse, o, lse);
+    if (!differs) return differs.error();
+    rep.repeat_differs = *differs;
   } else {
     p.q = lay_q.ref(q.bytes.data()), p.k = lay_k.ref(k.bytes.data()),
     p.v = lay_k.ref(v.bytes.data()), p.o = lay_q.ref(o.data()), p.lse = lse.data();

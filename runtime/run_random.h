@@ -31,6 +31,7 @@ struct RandomRunOptions {
   int persistent_blocks = 0; // Problem::persistent_blocks: 0 = chosen, N = at most N blocks
   int split_tiles = 0;       // Problem::split_tiles: 0 = chosen, 1 = off, N = every tile in N
   int unit_group = 0;        // Problem::unit_group: 0 = chosen, N = N units per L2 group
+  int item_schedule = 0;     // Problem::item_schedule: 0 = chosen, 1 = static, 2 = dynamic
   // Variable-length batches; `batch` is then the number of lengths. seqlens_k alone: a padded
   // key/value cache of max(seqlens_k) rows per sequence with seqused_k, seq_q queries each
   // (decode). seqlens_q (with seqlens_k of the same count, or keys = queries when empty): packed
@@ -48,7 +49,9 @@ struct RandomRunReport {
   double lse_max_err = 0; // largest |LSE - LSE_ref| over the checked rows with finite LSE
   int checked_rows = 0;
   bool unwritten = false; // an output element still held the poison after the run
-  int splits = 1;         // split-KV shares the GPU kernel used
+  // GPU: the last timed call's O or LSE differs bit for bit from the first call's.
+  bool repeat_differs = false;
+  int splits = 1; // split-KV shares the GPU kernel used
   // Bytes of K and V the walk reads (keys any query row of a sequence attends, per key/value
   // head) over the time, in GB/s; computed when no sequence has more than kDecodeRows queries.
   double gbps = 0;

@@ -83,7 +83,7 @@ size_t split_workspace_bytes(int splits, int batch, int heads, int max_seq_q, in
   return rows * (size_t(head_dim) + 1) * sizeof(float);
 }
 
-SplitWorkspace::~SplitWorkspace() {
+StreamWorkspace::~StreamWorkspace() {
   const auto& drv = cuda_driver();
   if (!drv) return;
   const CudaDriver& d = **drv;
@@ -97,8 +97,8 @@ SplitWorkspace::~SplitWorkspace() {
   }
 }
 
-Result<CUdeviceptr> SplitWorkspace::get(const CudaDriver& d, CUcontext ctx, void* stream,
-                                        size_t bytes) {
+Result<CUdeviceptr> StreamWorkspace::get(const CudaDriver& d, CUcontext ctx, void* stream,
+                                         size_t bytes, bool zeroed) {
   std::lock_guard lock(mu_);
   Buffer& buf = buffers_[{ctx, stream}];
   if (buf.bytes >= bytes) return buf.ptr;
@@ -107,10 +107,18 @@ Result<CUdeviceptr> SplitWorkspace::get(const CudaDriver& d, CUcontext ctx, void
   // Powers of two: the retired buffers then add up to less than the live one.
   bytes = std::bit_ceil(bytes);
   CUdeviceptr ptr = 0;
-  if (auto r = cuda_check(d, d.cuMemAlloc(&ptr, bytes),
-                          fmt::format("split-KV workspace of {} bytes", bytes));
+  if (auto r =
+          cuda_check(d, d.cuMemAlloc(&ptr, bytes), fmt::format("a workspace of {} bytes", bytes));
       !r)
     return r.error();
+  if (zeroed) {
+    if (auto r = cuda_check(d, d.cuMemsetD8Async(ptr, 0, bytes, static_cast<CUstream>(stream)),
+                            fmt::format("zeroing a workspace of {} bytes", bytes));
+        !r) {
+      d.cuMemFree(ptr);
+      return r.error();
+    }
+  }
   buf = {ptr, bytes};
   return ptr;
 }

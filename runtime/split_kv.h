@@ -58,19 +58,23 @@ int blocks_per_sm(int smem_bytes, int threads);
 // Bytes of workspace for `splits` shares: O rows in fp32 plus one LSE per row.
 size_t split_workspace_bytes(int splits, int batch, int heads, int max_seq_q, int head_dim);
 
-// Device workspace kept per (context, stream) and grown on demand. Work queued on one stream
-// runs in order, so consecutive runs on a stream may share a buffer; different streams never do.
-// A buffer outgrown is kept until the kernel goes away, not freed: another thread may have just
-// queued a launch on it.
-class SplitWorkspace {
+// Device workspace kept per (context, stream) and grown on demand: the split-KV and split-tile
+// shares, and the dynamic schedule's item counter. Work queued on one stream runs in order, so
+// consecutive runs on a stream may share a buffer; different streams never do. A buffer
+// outgrown is kept until the kernel goes away, not freed: another thread may have just queued a
+// launch on it.
+class StreamWorkspace {
 public:
-  SplitWorkspace() = default;
-  SplitWorkspace(const SplitWorkspace&) = delete;
-  SplitWorkspace& operator=(const SplitWorkspace&) = delete;
-  ~SplitWorkspace();
+  StreamWorkspace() = default;
+  StreamWorkspace(const StreamWorkspace&) = delete;
+  StreamWorkspace& operator=(const StreamWorkspace&) = delete;
+  ~StreamWorkspace();
 
-  // A buffer of at least `bytes` for (ctx, stream); ctx must be current.
-  Result<CUdeviceptr> get(const CudaDriver& d, CUcontext ctx, void* stream, size_t bytes);
+  // A buffer of at least `bytes` for (ctx, stream); ctx must be current. With `zeroed`, a
+  // buffer allocated by this call is set to zero on the stream first (one that is reused keeps
+  // what the stream's last work left in it).
+  Result<CUdeviceptr> get(const CudaDriver& d, CUcontext ctx, void* stream, size_t bytes,
+                          bool zeroed = false);
 
 private:
   struct Buffer {

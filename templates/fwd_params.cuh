@@ -110,6 +110,12 @@ struct FwdParams {
   // at one time read the keys and values of a few heads, which stay in L2. 0 (or at least the
   // number of units): one group, every unit's heaviest tile first.
   int32_t unit_group;
+
+  // The dynamic schedule of a persistent sm90 launch (fwd_sm90.cuh): block b starts with work
+  // item b and then draws the next from this counter (one int, zero before the launch and left
+  // at zero by the launch's last draw), so a block that finishes early takes the next heaviest
+  // item. Null: the static schedule (persistent_item).
+  int32_t* item_counter;
 };
 
 // Work item `linear` of a launch over `ranks` query-tile ranks x `splits` shares x `units`

@@ -2,16 +2,19 @@
 // shared-memory ring completing on mbarriers, and warp specialization.
 //
 // A block of three warpgroups works on query tiles of BlockM = 128 rows of one (batch, head),
-// one work item after another (persistent_item: heaviest tiles first; with one block per item
-// it is the classic one-tile block):
+// one work item after another (heaviest tiles first, by the static schedule persistent_item or
+// the dynamic one draw_item; with one block per item it is the classic one-tile block):
 // - warpgroup 0 is the producer. It gives most of its registers back (setmaxnreg). Its warp 1
-//   builds the walk stream: for each of the block's items in turn, the key tiles the mask can
-//   attend, each tagged FULL or PARTIAL (as in the sm80 family), then kTileEnd. It copies them
-//   from the walk table the runtime builds on the host from the mask's key ranges and block
+//   builds the walk stream: for each of the block's items in turn, the item's number, the key
+//   tiles the mask can attend, each tagged FULL or PARTIAL (as in the sm80 family), then
+//   kTileEnd; under the dynamic schedule it draws each item as it starts writing it. It copies
+//   them from the walk table the runtime builds on the host from the mask's key ranges and block
 //   classifier (FwdParams::walk_table), so the kernel carries no mask analysis code of its own:
 //   only the element predicate of PARTIAL tiles. One lane of its warp 0 issues the TMA copies:
-//   each item's Q tile (once every consumer is past the previous item's last S), then each
-//   walked tile's K and V into the next free stage of the ring.
+//   each item's Q tile (once every consumer is past the previous item's last S) with the item's
+//   coordinates beside it in shared memory (q_work, which tells the consumers which item comes
+//   next, or that none does), then each walked tile's K and V into the next free stage of the
+//   ring.
 // - warpgroups 1 and 2 are consumers, 64 query rows each, with the registers the producer gave
 //   back. Per key tile: S = Q K^T (wgmma, both operands in shared memory), the element mask on
 //   PARTIAL tiles, the online softmax in fp32 (exp2 with the scale folded in), then O += P V
@@ -152,10 +155,12 @@ __device__ __forceinline__ uint64_t smem_desc(uint32_t addr, uint32_t lead, uint
 }
 
 // The walk stream of a persistent block: the walk lists of its work items one after another,
-// each closed by kTileEnd, in a ring of two chunks of kWalkCap entries. One warp fills it chunk
-// by chunk (fill_stream) from the walk table; `item` is the work item whose entries come next
-// (-1: none left), `n` its number in the block's schedule, `open` whether [seg, seg_end) are the
-// item's segments still to copy, `done` how many entries of segment `seg` are already copied.
+// each opened by the item's number (kItemBegin - item) and closed by kTileEnd, in a ring of two
+// chunks of kWalkCap entries. One warp fills it chunk by chunk (fill_stream) from the walk
+// table; `item` is the work item whose entries come next (-1: none left; kDrawNext: to be drawn
+// from the dynamic schedule's counter), `n` its number in the block's schedule, `open` whether
+// [seg, seg_end) are the item's segments still to copy, `done` how many entries of segment `seg`
+// are already copied.
 struct StreamCursor {
   int seg, seg_end, done;
   int n, item, open;
@@ -175,11 +180,22 @@ struct TableMask {
 template <class Mask> struct MaskFromTable { static constexpr bool value = false; };
 template <> struct MaskFromTable<TableMask> { static constexpr bool value = true; };
 
-// Entry closing a work item's walk in the stream (tile entries are >= 0, padding is -1).
+// Stream entries other than tiles (>= 0): -1 ends the stream; kTileEnd closes a work item's
+// walk and takes a pipeline stage like a tile, so the consumers see it; the producer alone reads
+// kChunkRest (the rest of this chunk is empty: go on at the next chunk) and the item entries
+// (kItemBegin - item: the walk of work item `item` follows).
 constexpr int kTileEnd = -2;
+constexpr int kChunkRest = -3;
+constexpr int kItemBegin = -4;
+// StreamCursor::item: the next item comes from the dynamic schedule's counter.
+constexpr int kDrawNext = -2;
 
 // One warp writes stream positions [base, base + kWalkCap) of the ring: the rest of the current
-// item's walk, kTileEnd, the next item's walk, and so on; -1 once no item is left. The walk
+// item's walk, kTileEnd, the next item's entry and walk, and so on; -1 once no item is left.
+// Under the dynamic schedule (FwdParams::item_counter) a chunk ends with its last item: the rest
+// is kChunkRest, and the next item is drawn when the next chunk is filled, which waits until the
+// producer has read the chunk before this one. So a block holds at most one item beyond the one
+// its producer is loading, and a block that runs ahead draws the next heaviest item. The walk
 // table (FwdParams::walk_table, num_q_tiles work tiles) holds num_q_tiles + 1 segment offsets,
 // two words per work tile (table_work reads them), then the segments as (first entry, count)
 // pairs: a segment stands for the entries first, first + 2, ... (count consecutive key tiles of
@@ -188,25 +204,31 @@ __device__ __forceinline__ void fill_stream(int* ring, StreamCursor& c, const Fw
                                             int items, int base, int lane) {
   const int* offsets = p.walk_table;
   const int* segments = offsets + 3 * p.num_q_tiles + 1;
+  auto put = [&](int pos, int value) { ring[(base + pos) % (2 * kWalkCap)] = value; };
+  if (c.item == kDrawNext) {
+    if (lane == 0) c.item = draw_item(p.item_counter, items);
+    __syncwarp();
+  }
   int n = 0;
   while (n < kWalkCap && c.item >= 0) {
     if (!c.open) {
       const int v = work_item<false>(p, c.item).q_tile; // the work tile
       if (lane == 0) {
+        put(n, kItemBegin - c.item);
         c.seg = offsets[v];
         c.seg_end = offsets[v + 1];
         c.done = 0;
         c.open = 1;
       }
       __syncwarp();
+      ++n;
     }
     int seg = c.seg, done = c.done;
     const int seg_end = c.seg_end;
     while (seg < seg_end && n < kWalkCap) {
       const int first = segments[2 * seg], count = segments[2 * seg + 1];
       const int m = min(count - done, kWalkCap - n);
-      for (int j = lane; j < m; j += 32)
-        ring[(base + n + j) % (2 * kWalkCap)] = first + 2 * (done + j);
+      for (int j = lane; j < m; j += 32) put(n + j, first + 2 * (done + j));
       n += m;
       done += m;
       if (done == count) ++seg, done = 0;
@@ -216,15 +238,16 @@ __device__ __forceinline__ void fill_stream(int* ring, StreamCursor& c, const Fw
     __syncwarp();
     if (n == kWalkCap) break; // the chunk is full; the item may go on in the next one
     if (lane == 0) {
-      ring[(base + n) % (2 * kWalkCap)] = kTileEnd;
+      put(n, kTileEnd);
       c.n += 1;
-      c.item = persistent_item(c.n, items);
+      c.item = p.item_counter ? kDrawNext : persistent_item(c.n, items);
       c.open = 0;
     }
     __syncwarp();
     ++n;
   }
-  for (int i = n + lane; i < kWalkCap; i += 32) ring[(base + i) % (2 * kWalkCap)] = -1;
+  const int rest = c.item == kDrawNext ? kChunkRest : -1;
+  for (int i = n + lane; i < kWalkCap; i += 32) put(i, rest);
   __syncwarp();
 }
 
@@ -257,7 +280,8 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
   constexpr int kNT = BlockN / 8;  // 8-key column tiles of S
   constexpr int kDT = HeadDim / 8; // 8-wide column tiles of O
   constexpr bool kTable = MaskFromTable<Mask>::value;
-  static_assert(4 * 2 * kWalkCap + sizeof(StreamCursor) + 44 * Stages + 48 <= 2048,
+  static_assert(4 * 2 * kWalkCap + sizeof(StreamCursor) + sizeof(BlockWork) + 44 * Stages + 48 <=
+                    2048,
                 "fwd_sm90: static shared memory past the 2 KiB that check_config reserves");
 
   // The walk stream's ring: chunk slot s holds entries [s kWalkCap, (s + 1) kWalkCap).
@@ -267,8 +291,10 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
   // S_j is, while V_j stays in use until the next iteration's P V.
   __shared__ __align__(8) uint64_t full_k[Stages], full_v[Stages];
   __shared__ __align__(8) uint64_t empty_k[Stages], empty_v[Stages];
-  // The Q tile of the current work item: loaded (q_full), no longer read (q_empty).
+  // The Q tile of the current work item: loaded (q_full), no longer read (q_empty); the item's
+  // coordinates beside it (q_tile -1: no item left).
   __shared__ __align__(8) uint64_t q_full, q_empty;
+  __shared__ BlockWork q_work;
   // Walk-list chunk slot s: filled (walk_bar[s]), read by the producer (walk_free[s]).
   __shared__ __align__(8) uint64_t walk_bar[2], walk_free[2];
   __shared__ int stage_entry[Stages];
@@ -285,16 +311,19 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
   const int tid = threadIdx.x;
   const int wg = tid / 128;
   // Work items: (query tile rank, head, batch); the runtime launches at most one block per
-  // item, and each block loops over its share (persistent_item).
+  // item, and each block loops over its share: item b first, then those of its schedule
+  // (persistent_item, or draw_item with FwdParams::item_counter).
   const int items = p.num_q_tiles * p.heads * p.batch;
   const int seq_k = p.seq_k;
   const Mask mask(reinterpret_cast<const long long*>(p.mask_params));
   const int first_item = persistent_item(0, items);
   if (first_item < 0) return; // a launch wider than the work
 
-  // The Q tile of work item `w` into shared memory, completing q_full.
+  // The Q tile of work item `w` into shared memory, completing q_full; `w` goes to q_work (the
+  // arrive on q_full releases it to the consumers).
   auto load_q = [&](const BlockWork& w) {
     const uint32_t bar = sm80::smem_addr(&q_full);
+    q_work = w;
     mbar_expect_tx(bar, Shape::kQBytes);
 #pragma unroll
     for (int c = 0; c < kCB; ++c)
@@ -336,7 +365,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
       // f % 2 once the producer has read chunk f - 2 there, until the stream has ended.
       const int lane = tid - 32;
 #pragma unroll 1
-      for (int f = 0; cursor.item >= 0; ++f) {
+      for (int f = 0; cursor.item != -1; ++f) {
         if (f >= 2) mbar_wait(sm80::smem_addr(&walk_free[f % 2]), ((f - 2) / 2) & 1);
         fill_stream(ring, cursor, p, items, (f % 2) * kWalkCap, lane);
         __threadfence_block();
@@ -346,23 +375,42 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
       return;
     }
     const int lane = tid;
-    int n = 0; // the work item in progress, by its number in this block's schedule
-    int v;     // the work tile of item n
-    BlockWork w = table_work(p, first_item, v);
+    int n = -1;  // the work item in progress, by its number in this block's schedule
+    BlockWork w; // its coordinates
     // Mask-free kernels: the number of the item's next PARTIAL tile in the keep bits.
-    int keep = kTable ? p.keep_base[v] : 0;
+    int keep = 0;
     bool q_pending = false; // item n's Q is not loaded yet
+    int it = 0;             // stage position: the stream entries that take a stage
 #pragma unroll 1
-    for (int it = 0;; ++it) {
-      // Entry `it` lives in chunk f = it / kWalkCap, slot f % 2: the (f / 2)-th completion of
-      // that slot's barrier.
-      if (it % kWalkCap == 0) {
-        const int f = it / kWalkCap;
-        mbar_wait(sm80::smem_addr(&walk_bar[f % 2]), (f / 2) & 1);
+    for (int pos = 0;; ++pos) {
+      // Entry `pos` lives in chunk f = pos / kWalkCap, slot f % 2: the (f / 2)-th completion
+      // of that slot's barrier.
+      const int f = pos / kWalkCap;
+      if (pos % kWalkCap == 0) mbar_wait(sm80::smem_addr(&walk_bar[f % 2]), (f / 2) & 1);
+      const int e = ring[pos % (2 * kWalkCap)];
+      if ((e == kChunkRest || pos % kWalkCap == kWalkCap - 1) && lane == 0)
+        mbar_arrive(sm80::smem_addr(&walk_free[f % 2])); // chunk read
+      if (e == kChunkRest) {
+        pos = f * kWalkCap + kWalkCap - 1;
+        continue;
       }
-      const int e = ring[it % (2 * kWalkCap)];
-      if (it % kWalkCap == kWalkCap - 1 && lane == 0)
-        mbar_arrive(sm80::smem_addr(&walk_free[(it / kWalkCap) % 2])); // chunk read
+      if (e == -1) {
+        // No item left: once every consumer warp is past the last S of item n (so has read its
+        // q_work), q_work says so and q_full completes with no copy.
+        mbar_wait(sm80::smem_addr(&q_empty), n & 1);
+        if (lane == 0) {
+          q_work.q_tile = -1;
+          mbar_arrive(sm80::smem_addr(&q_full));
+        }
+        break;
+      }
+      if (e <= kItemBegin) {
+        int v; // the work tile
+        w = table_work(p, kItemBegin - e, v);
+        if (kTable) keep = p.keep_base[v];
+        q_pending = ++n > 0; // item 0's Q went in before the roles split
+        continue;
+      }
       const int s = it % Stages;
       // Wait until every consumer warp released the stage's previous K (then V) tile: the first
       // pass over the ring finds the barriers in their initial phase and passes at once. An
@@ -394,7 +442,6 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
         if (lane == 0) load_q(w);
         q_pending = false;
       }
-      if (e == -1) break; // not reached: the last item's kTileEnd stops the loop
       mbar_wait(sm80::smem_addr(&empty_v[s]), parity);
       if (lane == 0) {
         const uint32_t bar = sm80::smem_addr(&full_v[s]);
@@ -408,13 +455,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
           mbar_arrive(bar);
         }
       }
-      if (e == kTileEnd) {
-        const int next = persistent_item(++n, items);
-        if (next < 0) break;
-        w = table_work(p, next, v);
-        if (kTable) keep = p.keep_base[v];
-        q_pending = true;
-      }
+      ++it;
     }
     return;
   }
@@ -597,9 +638,9 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
   int it = 0; // stream position, continued across work items
 #pragma unroll 1
   for (int n = 0;; ++n) {
-    const int item = persistent_item(n, items);
-    if (item < 0) break;
-    const BlockWork work = table_work(p, item);
+    mbar_wait(sm80::smem_addr(&q_full), n & 1);
+    const BlockWork work = q_work;
+    if (work.q_tile < 0) break; // no item left
     row0 = work.q_tile * BlockM;
 #pragma unroll
     for (int i = 0; i < HeadDim / 2; ++i) o[i] = 0.f;
@@ -608,7 +649,6 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
       row_max[h] = sm80::neg_inf();
       row_sum[h] = 0.f;
     }
-    mbar_wait(sm80::smem_addr(&q_full), n & 1);
 
     if constexpr (!Shape::kOverlap) {
       // One tile at a time: S, softmax, then P V. At head dim 64 the products are short; with

@@ -138,6 +138,19 @@ __device__ __forceinline__ int persistent_item(int n, int items) {
   return k < items ? static_cast<int>(k) : -1;
 }
 
+// The dynamic schedule (dense-batch variant, FwdParams::item_counter): the item after a
+// block's first (item b) is gridDim.x + the counter's value before an atomic add; -1 past the
+// last item. Every block draws until it gets -1, so a launch of G <= items blocks makes exactly
+// `items` draws with values 0 .. items - 1: the draw of items - 1 is the launch's last, and
+// sets the counter back to zero for the next launch on the stream. One thread calls it.
+__device__ __forceinline__ int draw_item(int* counter, int items) {
+  const int g = static_cast<int>(gridDim.x);
+  if (g >= items) return -1; // one block per item: nothing to draw
+  const int k = atomicAdd(counter, 1);
+  if (k == items - 1) atomicExch(counter, 0);
+  return g + k < items ? g + k : -1;
+}
+
 // One lane: the mask's key intervals for query positions [q0, q1] -> clipped, merged key-tile
 // ranges in `w`, and the refill cursor at the first tile. With splits > 1 only the share
 // `split` of the tiles stays (split-KV). The interval count is a small compile-time bound.

@@ -164,13 +164,14 @@ int run_cmd(const KernelFlags& f) {
   Result<RandomRunReport> r = run_random(*k, ro);
   if (!r) return fail(r.error().message);
   const double tol = i.dtype == DType::bf16 ? 1e-2 : i.dtype == DType::fp16 ? 2e-3 : 1e-5;
-  const bool bad = r->unwritten || (r->checked && !(r->rel_err <= tol));
+  const bool bad = r->unwritten || r->repeat_differs || (r->checked && !(r->rel_err <= tol));
   if (f.problem.json) {
     nlohmann::json j = info_json(i);
     j["ms"] = r->ms;
     j["tflops"] = r->tflops;
     j["attended_pairs"] = r->attended_pairs;
     j["unwritten"] = r->unwritten;
+    j["repeat_identical"] = !r->repeat_differs;
     j["splits"] = r->splits;
     if (r->gbps > 0) j["gbps"] = r->gbps;
     if (r->first_ms > 0) j["first_ms"] = r->first_ms;
@@ -208,6 +209,8 @@ int run_cmd(const KernelFlags& f) {
       std::printf("check     rel err %.3g (limit %.0e) over %d rows, max |lse err| %.3g: %s\n",
                   r->rel_err, tol, r->checked_rows, r->lse_max_err, bad ? "FAILED" : "ok");
     if (r->unwritten) std::printf("check     output elements left unwritten or NaN: FAILED\n");
+    if (r->repeat_differs)
+      std::printf("check     the last timed call's output differs from the first's: FAILED\n");
   }
   return bad ? 2 : 0;
 }

@@ -41,6 +41,10 @@ void add_decode_flags(CLI::App* cmd, DecodeFlags& f) {
                   "launch order (GPU, sm90 family): (head, batch) units per group of heads that "
                   "share L2; 0 = chosen from the keys' and values' size")
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--item-schedule", f.item_schedule,
+                  "how persistent blocks take work items (GPU, sm90 family): 0 = chosen, 1 = "
+                  "static, 2 = dynamic (the next item from a counter)")
+      ->check(CLI::Range(0, 2));
   cmd->add_option("--seqlens-k", f.seqlens_k,
                   "per-sequence key lengths a,b,...: the batch is their count (with only these, "
                   "a padded cache read through seqused_k, --seq-q queries each)")
@@ -57,6 +61,7 @@ std::string apply_decode_flags(const DecodeFlags& f, RandomRunOptions& ro) {
   ro.persistent_blocks = f.persistent_blocks;
   ro.split_tiles = f.split_tiles;
   ro.unit_group = f.unit_group;
+  ro.item_schedule = f.item_schedule;
   for (auto [text, out, flag] : {std::tuple{&f.seqlens_q, &ro.seqlens_q, "--seqlens-q"},
                                  std::tuple{&f.seqlens_k, &ro.seqlens_k, "--seqlens-k"}}) {
     if (text->empty()) continue;

@@ -16,6 +16,7 @@ struct DecodeFlags {
   int persistent_blocks = 0; // Problem::persistent_blocks
   int split_tiles = 0;       // Problem::split_tiles
   int unit_group = 0;        // Problem::unit_group
+  int item_schedule = 0;     // Problem::item_schedule
   std::string seqlens_q, seqlens_k;
 };
 

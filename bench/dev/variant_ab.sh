@@ -5,6 +5,7 @@
 # `attnjit run`, NAME=VALUE ones to the environment:
 #   VARIANTS="base: x:-DSWITCH=1" BIN=build-carry/bin/attnjit OUT=dir bash bench/dev/variant_ab.sh
 # The mask codes against each other: VARIANTS="table:--mask-code=table inline:--mask-code=inline".
+# Masks are the suite's names (bench/suite_masks.sh) or DEV_MASKS's.
 # First every variant runs the fp64 check on small odd-length problems (GQA, Lq != Lk, split and
 # persistent schedules; CHECKS); then the timing rows (ROWS: mask:hd:tiles[:seq:batch], 16384 x 1
 # unless given), variants alternated, PASSES times. Prints one line per check and per (pass,
@@ -17,6 +18,9 @@ CACHE=${CACHE:-/tmp/attnjit-variant-cache}
 VARIANTS=${VARIANTS:?VARIANTS=\"name:words ...\" is required}
 mkdir -p "$OUT"
 source "$(dirname "$0")/../suite_masks.sh"
+# More masks for the rows and checks: DEV_MASKS="name=mask text;name=mask text".
+IFS=';' read -ra dev_masks <<< "${DEV_MASKS:-}"
+for m in "${dev_masks[@]}"; do [ -n "$m" ] && MASK[${m%%=*}]=${m#*=}; done
 ROWS=${ROWS:-"full:128:128x128x3 causal:128:128x128x3 full:64:128x192x4 causal:64:128x192x4 full:64:128x128x3 full:256:128x64x2 window1024:128:128x128x3 chunk2048:128:128x128x3"}
 # name:hd:tiles:seq_q:seq_k:heads:kv_heads:dtype:extra flags (commas for spaces)
 CHECKS=${CHECKS:-"causal:128:128x128x3:1000:1000:4:2:bf16: full:64:128x192x4:777:1203:4:4:fp16: sink4_window1024:128:128x128x2:2049:2049:2:1:bf16:--persistent-blocks,3 longformer_w256_g64:128:128x128x3:3001:3001:2:2:bf16:--split-tiles,4 full:256:128x64x2:513:700:2:2:bf16: causal:64:128x128x3:999:999:2:2:bf16: chunk2048:64:128x192x3:5000:5000:1:1:bf16:--persistent-blocks,5"}
@@ -63,7 +67,9 @@ for pass in $(seq "$PASSES"); do
 r = json.loads(sys.argv[1]); r.pop("cache_path", None); r["variant"] = sys.argv[2]; print(json.dumps(r))' \
         "$j" "$name" >> "$OUT/variant_ab.jsonl" 2>/dev/null
       r=$(python3 -c 'import json,sys
-j = json.loads(sys.argv[1]); print("%.1f (first run %.1f ms)" % (j["tflops"], j.get("first_ms", 0)))' "$j" 2>/dev/null)
+j = json.loads(sys.argv[1])
+print("%.1f (first run %.1f ms)%s" % (j["tflops"], j.get("first_ms", 0),
+      "" if j.get("repeat_identical", True) else " LAST RUN DIFFERS FROM THE FIRST"))' "$j" 2>/dev/null)
       echo "pass$pass $mask hd$hd $tiles ${seq}x$batch $name ${r:-FAILED}" | tee -a "$OUT/variant_ab.txt"
     done
   done

@@ -19,6 +19,14 @@ out=$("$bin" emit causal --head-dim 128 --family sm90 --arch sm_90a)
   grep -q "constexpr int kWarps = 12;" <<<"$out"
 expect "emit --family sm90 writes the sm90 entry with its tensor maps" $?
 
+# The sm90 launch flags take their documented ranges only, and say which flag is wrong.
+for bad in "--item-schedule 3" "--item-schedule -1" "--unit-group -1" "--persistent-blocks -2"; do
+  out=$("$bin" run causal --seq-q 64 --head-dim 64 --backend gpu $bad 2>&1)
+  rc=$?
+  [ $rc -ne 0 ] && grep -q -- "${bad%% *}" <<<"$out"
+  expect "run $bad is refused naming the flag" $?
+done
+
 out=$("$bin" emit causal --head-dim 64 --family sm80)
 [ $? -eq 0 ] && grep -q '#include "fwd_sm80.cuh"' <<<"$out"
 expect "emit --family sm80 writes the sm80 kernel" $?

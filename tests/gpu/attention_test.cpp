@@ -40,6 +40,7 @@ struct Case {
   int persistent_blocks = 0; // Problem::persistent_blocks (sm90): 0 = chosen, N = at most N
   int split_tiles = 0;       // Problem::split_tiles (sm90): 0 = chosen, 1 = off, N = all in N
   int unit_group = 0;        // Problem::unit_group (sm90): 0 = chosen, N = N units per group
+  int item_schedule = 0;     // Problem::item_schedule (sm90): 0 = chosen, 1 = static, 2 = dynamic
 };
 
 std::string describe(const Case& c) {
@@ -51,6 +52,7 @@ std::string describe(const Case& c) {
   if (c.persistent_blocks > 0) s += " blocks<=" + std::to_string(c.persistent_blocks);
   if (c.split_tiles > 0) s += " split_tiles=" + std::to_string(c.split_tiles);
   if (c.unit_group > 0) s += " unit_group=" + std::to_string(c.unit_group);
+  if (c.item_schedule > 0) s += c.item_schedule == 1 ? " static" : " dynamic";
   return s;
 }
 
@@ -141,6 +143,7 @@ std::vector<uint16_t> check_case(const Kernel& kernel, const Case& c, unsigned s
   p.persistent_blocks = c.persistent_blocks;
   p.split_tiles = c.split_tiles;
   p.unit_group = c.unit_group;
+  p.item_schedule = c.item_schedule;
   auto ran = kernel.run(p);
   INFO((ran.ok() ? std::string() : ran.error().message));
   REQUIRE(ran.ok());
@@ -304,13 +307,16 @@ double bf16_rel_diff(const std::vector<uint16_t>& a, const std::vector<uint16_t>
 }
 
 // Case `c` on the sm90 kernel `k`, launched one block per work item; persistent on 3 blocks
-// (every block loops over many query tiles, so walk-list chunks span tiles); and with every
+// (every block loops over many query tiles, so walk-list chunks span tiles), by the dynamic and
+// the static schedule; and with every
 // query tile that walks two key tiles or more split into up to 3 shares, merged by LSE after the
 // kernel (one block per work item, and 5 persistent blocks).
 void check_sm90_launches(const Kernel& k, const Case& c, unsigned& seed) {
   check_case(k, c, seed++);
   Case few = c;
   few.persistent_blocks = 3;
+  check_case(k, few, seed++);
+  few.item_schedule = 1;
   check_case(k, few, seed++);
   Case split = c;
   split.split_tiles = 3;
@@ -439,8 +445,11 @@ TEST_CASE("gpu: sm90 persistent and one-block-per-tile launches give identical o
           "[gpu][sm90]") {
   if (!have_sm90()) return;
   // A tile's result does not depend on which block computes it or what that block did before:
-  // the same inputs give bit-identical outputs for any number of persistent blocks, and for any
-  // launch order (unit groups of 1 and of 5 of the 12 (head, batch) units: 5, 5 and 2).
+  // the same inputs give bit-identical outputs for any number of persistent blocks, either item
+  // schedule, and any launch order (unit groups of 1 and of 5 of the 12 (head, batch) units: 5,
+  // 5 and 2). The dynamic schedule's counter is reused from launch to launch on the stream: a
+  // launch that left it off zero would make the next one skip items, which the fp64 check of
+  // every run (poisoned outputs) catches.
   for (const char* mask : {"causal", "causal & (window(1023, 0) | sink(4))",
                            "window(256, 256) | global(64)", "causal & chunk(2048)"})
     for (int hd : {64, 128}) {
@@ -449,22 +458,30 @@ TEST_CASE("gpu: sm90 persistent and one-block-per-tile launches give identical o
       REQUIRE(k.ok());
       Case c{mask, {}, hd, DType::bf16, 2, 6, 2, 3000, 3000, false, true, 1, 1};
       std::vector<uint16_t> first;
-      for (int blocks : {1 << 30, 0, 1, 7, 132}) {
-        c.persistent_blocks = blocks;
-        std::vector<uint16_t> out = check_case(*k, c, 11);
-        if (first.empty())
-          first = out;
-        else
-          CHECK(out == first);
-      }
-      for (int group : {1, 5})
-        for (int blocks : {1 << 30, 3}) {
-          c.unit_group = group;
+      for (int schedule : {2, 1})
+        for (int blocks : {1 << 30, 0, 1, 7, 132}) {
           c.persistent_blocks = blocks;
-          INFO("unit_group " << group << " blocks " << blocks);
-          CHECK(check_case(*k, c, 11) == first);
+          c.item_schedule = schedule;
+          INFO("schedule " << schedule << " blocks " << blocks);
+          std::vector<uint16_t> out = check_case(*k, c, 11);
+          if (first.empty())
+            first = out;
+          else
+            CHECK(out == first);
         }
+      c.item_schedule = 0;
+      for (int group : {1, 5})
+        for (int blocks : {1 << 30, 3})
+          for (int schedule : {2, 1}) {
+            if (blocks == 1 << 30 && schedule == 1) continue; // one block per item: no schedule
+            c.unit_group = group;
+            c.persistent_blocks = blocks;
+            c.item_schedule = schedule;
+            INFO("unit_group " << group << " blocks " << blocks << " schedule " << schedule);
+            CHECK(check_case(*k, c, 11) == first);
+          }
       c.unit_group = 0;
+      c.item_schedule = 0;
     }
 }
 

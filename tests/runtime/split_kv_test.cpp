@@ -283,6 +283,20 @@ TEST_CASE("launch params of varlen problems: grid and 32-bit proof from the max 
   p.kv_splits = -1;
   CHECK_THAT(k.make_params(p).error().message, Catch::Contains("kv_splits = -1"));
   p.kv_splits = 0;
+  // The sm90 launch knobs: a value out of range names itself.
+  p.item_schedule = 3;
+  CHECK_THAT(k.make_params(p).error().message, Catch::Contains("item_schedule = 3"));
+  p.item_schedule = -1;
+  CHECK_THAT(k.make_params(p).error().message, Catch::Contains("item_schedule = -1"));
+  p.item_schedule = 2;
+  CHECK(k.make_params(p).ok());
+  p.item_schedule = 0;
+  p.unit_group = -2;
+  CHECK_THAT(k.make_params(p).error().message, Catch::Contains("unit_group = -2"));
+  p.unit_group = 0;
+  p.persistent_blocks = -1;
+  CHECK_THAT(k.make_params(p).error().message, Catch::Contains("persistent_blocks = -1"));
+  p.persistent_blocks = 0;
   // Window bounds near 2^31 with sequences this long cannot be proven to fit 32 bits.
   p.params = {{"W", 2147483000}};
   CHECK(!k.make_params(p).ok());

@@ -101,6 +101,7 @@ typedef struct attnjit_problem {
   int persistent_blocks; /* sm90 family: 0 = chosen, N = at most N persistent blocks */
   int split_tiles;       /* sm90 family: 0 = chosen, 1 = off, N = split every tile in N */
   int unit_group;        /* sm90 family: 0 = chosen, N = N (head, batch) units per L2 group */
+  int item_schedule;     /* sm90 family, persistent: 0 = chosen, 1 = static, 2 = dynamic */
 } attnjit_problem;
 
 /* Fills `problem` with zeros, batch = heads = kv_heads = 1 and no dtype/head dim check. */

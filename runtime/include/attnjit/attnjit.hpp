@@ -155,11 +155,16 @@ struct Problem {
   // Launch order on the GPU (sm90 family): work items go group by group of this many (head,
   // batch) units, heaviest query tile first inside a group, so that the blocks running at one
   // time read the keys and values of a few heads and find them in L2. 0 = chosen (the units
-  // whose keys and values fit in 16 MiB, with one block per work item or when every query tile
-  // walks as many key tiles; a persistent launch of uneven walks: one group), N = N units per
-  // group (N >= heads x batch: one group, every unit's heaviest tile first). The order never
-  // changes the result.
+  // whose keys and values fit in 16 MiB, except under a persistent launch's static schedule of
+  // uneven walks: one group), N = N units per group (N >= heads x batch: one group, every
+  // unit's heaviest tile first). The order never changes the result.
   int unit_group = 0;
+  // How a persistent launch (sm90 family) hands out work items: 0 = chosen (dynamic), 1 =
+  // static (block b takes items b, 2G - 1 - b, 2G + b, ... of G blocks, pairing heavy items
+  // with light ones), 2 = dynamic (after its first item a block draws the next one from a
+  // counter in the (context, stream) workspace when it is about to need it, so blocks that
+  // finish early take more). The schedule never changes the result.
+  int item_schedule = 0;
   // On the GPU, a kernel has two variants: compile() builds the dense-batch one; the first run
   // that uses varlen arrays, GQA packing or split-KV builds the general one (through the same
   // memory and disk caches, so that run takes the NVRTC time once) and later runs reuse it.
