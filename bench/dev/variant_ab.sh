@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# A/B of kernel or runtime variants, one program, explicit tiles, each variant in a cache of its
-# own. A variant is NAME:WORDS, its words separated by commas: -D... options go to NVRTC
-# (ATTNJIT_NVRTC_OPTIONS, for development switches in the templates), --flag=value ones to
-# `attnjit run`, NAME=VALUE ones to the environment:
+# A/B of kernel or runtime variants, explicit tiles, each variant in a cache of its own. A variant
+# is NAME:WORDS, its words separated by commas: -D... options go to NVRTC (ATTNJIT_NVRTC_OPTIONS,
+# for development switches in the templates), --flag=value ones to `attnjit run`, NAME=VALUE ones
+# to the environment, and @PATH names another attnjit program for the variant (a build of another
+# commit: the templates are inside the program):
 #   VARIANTS="base: x:-DSWITCH=1" BIN=build-carry/bin/attnjit OUT=dir bash bench/dev/variant_ab.sh
 # The mask codes against each other: VARIANTS="table:--mask-code=table inline:--mask-code=inline".
 # Masks are the suite's names (bench/suite_masks.sh) or DEV_MASKS's.
@@ -27,9 +28,11 @@ CHECKS=${CHECKS:-"causal:128:128x128x3:1000:1000:4:2:bf16: full:64:128x192x4:777
 
 # A variant's words: -D... options for NVRTC, NAME=VALUE environment settings.
 split_variant() {
-  local w; nv=""; envs=""; flags=""
+  local w; nv=""; envs=""; flags=""; vbin=$BIN
   for w in ${1//,/ }; do
-    case $w in --*) flags="$flags $w" ;; -*) nv="$nv $w" ;; *=*) envs="$envs $w" ;; esac
+    case $w in
+      --*) flags="$flags $w" ;; -*) nv="$nv $w" ;; @*) vbin=${w#@} ;; *=*) envs="$envs $w" ;;
+    esac
   done
 }
 
@@ -43,7 +46,7 @@ for v in $VARIANTS; do
   name=${v%%:*}; split_variant "${v#*:}"
   for c in $CHECKS; do
     IFS=: read -r mask hd tiles sq sk h kvh dt extra <<< "$c"
-    j=$(env $envs ATTNJIT_NVRTC_OPTIONS="$nv" ATTNJIT_CACHE_DIR=$CACHE/$name timeout 300 "$BIN" run \
+    j=$(env $envs ATTNJIT_NVRTC_OPTIONS="$nv" ATTNJIT_CACHE_DIR=$CACHE/$name timeout 300 "$vbin" run \
         "${MASK[$mask]}" --seq-q $sq --seq-k $sk --heads $h --kv-heads $kvh --head-dim $hd \
         --dtype $dt --backend gpu --check --json $(tiles_flags $tiles) ${extra//,/ } $flags \
         2>>"$OUT/variant_ab.err")
@@ -60,7 +63,7 @@ for pass in $(seq "$PASSES"); do
     seq=${seq:-16384}; batch=${batch:-1}
     for v in $VARIANTS; do
       name=${v%%:*}; split_variant "${v#*:}"
-      j=$(env $envs ATTNJIT_NVRTC_OPTIONS="$nv" ATTNJIT_CACHE_DIR=$CACHE/$name timeout 300 "$BIN" run \
+      j=$(env $envs ATTNJIT_NVRTC_OPTIONS="$nv" ATTNJIT_CACHE_DIR=$CACHE/$name timeout 300 "$vbin" run \
           "${MASK[$mask]}" --seq-q $seq --batch $batch --heads $((2048 / hd)) --head-dim $hd --backend gpu \
           --iters 20 --json $(tiles_flags $tiles) $flags 2>>"$OUT/variant_ab.err")
       python3 -c 'import json, sys
