@@ -42,8 +42,9 @@ nvidia-smi --query-gpu=name,clocks.sm,clocks.max.sm,driver_version --format=csv 
 
 source "$(dirname "$0")/suite_masks.sh"
 NAMES="full causal window1024 sink4_window1024 longformer_w256_g64 chunk2048 prefix1024"
-SHAPES="16384x1 4096x4"
-HDS="128 64"
+# The suite's shapes and head dims; SHAPES= and HDS= in the environment narrow a run.
+SHAPES=${SHAPES:-"16384x1 4096x4"}
+HDS=${HDS:-"128 64"}
 
 gpu_tests() {
   log "GPU tests"
@@ -142,7 +143,7 @@ tune_suite() {
 peers() { # peers OUTFILE SECONDS_PER_HEAD_DIM
   log "peers"
   for hd in $HDS; do
-    timeout $2 python3 bench/peers.py --shapes 16384x1,4096x4 --head-dim $hd $PEER_FLAGS \
+    timeout $2 python3 bench/peers.py --shapes ${SHAPES// /,} --head-dim $hd $PEER_FLAGS \
       >> "$1" 2>> "$LOGS/peers.err"
     echo "peers hd$hd exit $?" | tee -a "$LOGS/steps.log"
   done
@@ -245,9 +246,9 @@ timeout 90 python3 bench/peers.py --shapes 16384x1 --head-dim 256 --masks full,c
 echo "peers hd256 exit $?" | tee -a "$LOGS/steps.log"
 
 fi
-# What is left of the call's ~9.5 minutes goes to the peers, half per head dim.
-end=560
-[ "$mode" = short ] && end=490
+# What is left of the call's ~9.5 minutes (BENCH_END seconds) goes to the peers, half per head dim.
+end=${BENCH_END:-560}
+[ "$mode" = short ] && end=${BENCH_END:-490}
 peers "$WORK/peers.jsonl" $(( (end - SECONDS) / 2 > 45 ? (end - SECONDS) / 2 : 45 ))
 
 log "table"

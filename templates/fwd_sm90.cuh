@@ -200,7 +200,7 @@ constexpr int kDrawNext = -2;
 // two words per work tile (table_work reads them), then the segments as (first entry, count)
 // pairs: a segment stands for the entries first, first + 2, ... (count consecutive key tiles of
 // one class).
-__device__ __forceinline__ void fill_stream(int* ring, StreamCursor& c, const FwdParams& p,
+__device__ __forceinline__ bool fill_stream(int* ring, StreamCursor& c, const FwdParams& p,
                                             int items, int base, int lane) {
   const int* offsets = p.walk_table;
   const int* segments = offsets + 3 * p.num_q_tiles + 1;
@@ -249,6 +249,9 @@ __device__ __forceinline__ void fill_stream(int* ring, StreamCursor& c, const Fw
   const int rest = c.item == kDrawNext ? kChunkRest : -1;
   for (int i = n + lane; i < kWalkCap; i += 32) put(i, rest);
   __syncwarp();
+  // The producer reads on to the -1 after the last item's kTileEnd: a stream whose last entry
+  // fills its chunk goes on into one more chunk, of -1 only.
+  return rest == -1 && n < kWalkCap;
 }
 
 // Row r of share s of split tile i (FwdParams::share_o, share_lse).
@@ -362,12 +365,13 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
     if (tid >= 64) return;
     if (tid >= 32) {
       // Warp 1 fills the walk stream from the walk table, chunk f into slot
-      // f % 2 once the producer has read chunk f - 2 there, until the stream has ended.
+      // f % 2 once the producer has read chunk f - 2 there, until the stream's -1 is written.
       const int lane = tid - 32;
+      bool ended = false;
 #pragma unroll 1
-      for (int f = 0; cursor.item != -1; ++f) {
+      for (int f = 0; !ended; ++f) {
         if (f >= 2) mbar_wait(sm80::smem_addr(&walk_free[f % 2]), ((f - 2) / 2) & 1);
-        fill_stream(ring, cursor, p, items, (f % 2) * kWalkCap, lane);
+        ended = fill_stream(ring, cursor, p, items, (f % 2) * kWalkCap, lane);
         __threadfence_block();
         __syncwarp();
         if (lane == 0) mbar_arrive(sm80::smem_addr(&walk_bar[f % 2]));

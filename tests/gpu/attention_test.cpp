@@ -485,6 +485,29 @@ TEST_CASE("gpu: sm90 persistent and one-block-per-tile launches give identical o
     }
 }
 
+TEST_CASE("gpu: sm90 walk streams that end at a chunk boundary", "[gpu][sm90]") {
+  if (!have_sm90()) return;
+  // The walk stream goes in chunks of kWalkCap (128) entries: an item's number, its key tiles,
+  // its end. With 126 key tiles of 128 keys a query tile's stream is exactly one chunk, so the
+  // stream's end (-1) falls in the next chunk: one block per tile, and one persistent block
+  // whose two items fill two chunks, by both schedules.
+  for (int hd : {64, 128}) {
+    auto k = compile("full", sm90_options_for(hd, DType::bf16));
+    INFO("hd " << hd << (k.ok() ? std::string() : " " + k.error().message));
+    REQUIRE(k.ok());
+    REQUIRE(k->info().tiles.block_n == 128);
+    Case c{"full", {}, hd, DType::bf16, 1, 1, 1, 256, 126 * 128, false, true, 1, 1};
+    c.split_tiles = 1; // keep every query tile whole
+    for (int blocks : {1 << 30, 1})
+      for (int schedule : {1, 2}) {
+        c.persistent_blocks = blocks;
+        c.item_schedule = schedule;
+        INFO("blocks " << blocks << " schedule " << schedule);
+        check_case(*k, c, 21);
+      }
+  }
+}
+
 TEST_CASE("gpu: sm90 split query tiles match the unsplit kernel and the reference", "[gpu][sm90]") {
   if (!have_sm90()) return;
   // Heavy rows: the global rows' tile walks all 64 key tiles of 8192 keys, the others about 7,
