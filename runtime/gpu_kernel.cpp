@@ -364,6 +364,14 @@ Result<void> GpuKernel::launch_sm90(const CudaDriver& d, CUcontext ctx, const Gp
   // makes it persistent.
   const long long grid =
       persistent_grid(blocks, sm_count_.load(), plan.mean_walk, p.persistent_blocks);
+  // The kernel's 32-bit item numbers: the walk stream names items as kItemBegin - item, and a
+  // persistent launch's draw computes grid + counter (templates/fwd_sm90.cuh, walk_list.cuh
+  // draw_item).
+  if (blocks > (1ll << 31) - 5 || (grid < blocks && blocks + grid > (1ll << 31) - 1))
+    return Error{fmt::format("launching {} (sm90): {} work items on {} blocks pass the kernel's "
+                             "32-bit item numbers (at most 2^31 - 5 items, and items + blocks "
+                             "below 2^31 when persistent)",
+                             info_.canonical, blocks, grid)};
   // A persistent launch hands out its items by the dynamic schedule unless asked for the static
   // one (Problem::item_schedule): a counter in the stream's workspace, zero before the first
   // launch, and set back to zero by each launch's last draw (templates/walk_list.cuh draw_item).
