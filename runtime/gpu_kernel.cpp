@@ -17,7 +17,6 @@
 #include <cassert>
 #include <cmath>
 #include <cstdlib>
-#include <functional>
 #include <optional>
 
 namespace attnjit {
@@ -226,8 +225,6 @@ Result<GpuKernel::TileOrder> GpuKernel::tile_order(const CudaDriver& d, CUcontex
     costs = query_tile_costs(ranges, geometry);
     entry.mean_walk = mean_walk(costs);
   }
-  entry.uniform_walk =
-      std::adjacent_find(costs.begin(), costs.end(), std::not_equal_to<>()) == costs.end();
   auto order = heaviest_first_order(costs);
   if (!order.empty()) {
     auto buf = DeviceWords::upload(d, ctx, order, "tile order");
@@ -384,15 +381,14 @@ Result<void> GpuKernel::launch_sm90(const CudaDriver& d, CUcontext ctx, const Gp
   }
   // The launch order by L2 footprint (FwdParams::unit_group). With one block per item the
   // hardware starts the blocks in order, so the order decides which keys and values the running
-  // blocks share; a persistent launch takes its items in that order too. Under the static
-  // schedule a persistent launch of uneven walks keeps one group when chosen: its pairing of
-  // heavy and light items relies on the plain heaviest-first order (grouped, causal at 4096 x 4
-  // ran 33% slower).
-  fp.unit_group =
-      p.unit_group > 0 ? p.unit_group
-      : !persistent || fp.item_counter || plan.uniform_walk
-          ? l2_unit_group(p.seq_k, info_.head_dim, fp.kv_group, p.heads * p.batch, kL2GroupBytes)
-          : 0;
+  // blocks share; a persistent launch takes its items in that order too. The static schedule
+  // keeps one group when chosen: its pairing of heavy and light items relies on the plain
+  // heaviest-first order (grouped, causal at 4096 x 4 ran 33% slower).
+  const bool static_schedule = persistent && !fp.item_counter;
+  fp.unit_group = p.unit_group > 0  ? p.unit_group
+                  : static_schedule ? 0
+                                    : l2_unit_group(p.seq_k, info_.head_dim, fp.kv_group,
+                                                    p.heads * p.batch, kL2GroupBytes);
   CUfunction merge = nullptr;
   if (plan.share_tiles > 0) {
     // Split tiles: the shares' fp32 rows and LSEs (FwdParams::share_o, share_lse).

@@ -91,9 +91,6 @@ private:
     int64_t keep_bytes = 0;
     bool needs_inline = false;
     double mean_walk = 0;
-    // Every work tile walks as many key tiles (a dense mask): the launch order cannot unbalance
-    // a persistent launch.
-    bool uniform_walk = false;
     // The walk table's work tiles (query tiles and the shares of split ones), the split tiles
     // and their most shares (runtime/walk_table.h); 0 work tiles without a table.
     int work_tiles = 0;

@@ -155,8 +155,8 @@ struct Problem {
   // Launch order on the GPU (sm90 family): work items go group by group of this many (head,
   // batch) units, heaviest query tile first inside a group, so that the blocks running at one
   // time read the keys and values of a few heads and find them in L2. 0 = chosen (the units
-  // whose keys and values fit in 16 MiB, except under a persistent launch's static schedule of
-  // uneven walks: one group), N = N units per group (N >= heads x batch: one group, every
+  // whose keys and values fit in 16 MiB, except under a persistent launch's static schedule:
+  // one group), N = N units per group (N >= heads x batch: one group, every
   // unit's heaviest tile first). The order never changes the result.
   int unit_group = 0;
   // How a persistent launch (sm90 family) hands out work items: 0 = chosen (dynamic), 1 =
