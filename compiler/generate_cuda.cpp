@@ -23,8 +23,11 @@ KernelConfig default_sm90_config(int head_dim, const std::string& dtype) {
   c.family = "sm90";
   c.head_dim = head_dim;
   c.dtype = dtype;
-  // Two consumer warpgroups of 64 rows each and one producer warpgroup.
-  c.block_m = 128, c.warps = 12;
+  // Two consumer warpgroups of 64 rows each and one producer warpgroup; three at head dim 64,
+  // where 192 x 128 with 3 stages ran full 481 and causal 468 TFLOP/s against 382 and 374 for
+  // 128 x 128 (H200, bf16, 16384; bench/results/kernel_notes.md v17).
+  c.block_m = head_dim == 64 ? 192 : 128;
+  c.warps = head_dim == 64 ? 16 : 12;
   // H200, bf16, 16384 tokens: head dim 128 with 128-key tiles, 2 stages, 575-620 TFLOP/s on the
   // full mask; at head dim 256 a 128-key tile with two stages needs 321 KiB, 64-key tiles fit
   // (194 KiB) and ran 658-706. Head dim 64: 128-key tiles with 3 stages, against 192-key tiles
@@ -38,10 +41,12 @@ KernelConfig default_sm90_config(int head_dim, const std::string& dtype) {
 
 std::string check_sm90(const KernelConfig& c) {
   std::ostringstream e;
-  if (c.block_m != 128)
-    e << "sm90: block_m must be 128 (two consumer warpgroups of 64 rows), got " << c.block_m;
-  else if (c.warps != 12)
-    e << "sm90: warps must be 12 (one producer and two consumer warpgroups), got " << c.warps;
+  if (c.block_m != 128 && c.block_m != 192)
+    e << "sm90: block_m must be 128 or 192 (two or three consumer warpgroups of 64 rows), got "
+      << c.block_m;
+  else if (c.warps != c.block_m / 64 * 4 + 4)
+    e << "sm90: block_m " << c.block_m << " needs " << c.block_m / 64 * 4 + 4
+      << " warps (one producer and " << c.block_m / 64 << " consumer warpgroups), got " << c.warps;
   else if (c.block_n != 64 && c.block_n != 128 && c.block_n != 192)
     e << "sm90: block_n " << c.block_n << " must be 64, 128 or 192";
   else if (c.stages < 2 || c.stages > 4)
@@ -195,11 +200,12 @@ void emit_head(std::ostringstream& o, const MaskProgram& program, const KernelCo
 // period) inside the Shape::kAlignSlack bytes of dynamic shared memory kept for that, so the
 // array needs no alignment of its own (asking for 1024 here would also pad the static part).
 void emit_sm90_entry(std::ostringstream& o) {
-  o << "// One block per SM: 128 query rows over two consumer warpgroups, one producer warpgroup\n"
-    << "// loading Q, K and V by TMA (templates/fwd_sm90.cuh). Grid: query tiles x heads x batch "
-       "in "
-       "x\n"
-    << "// (generate_cuda.h: grid_dims); block: kWarps * 32 threads; dynamic shared memory:\n"
+  o << "// One block per SM: kBlockM query rows over consumer warpgroups of 64 rows, one "
+       "producer\n"
+    << "// warpgroup loading Q, K and V by TMA (templates/fwd_sm90.cuh). Grid: query tiles x "
+       "heads x\n"
+    << "// batch in x (generate_cuda.h: grid_dims); block: kWarps * 32 threads; dynamic shared "
+       "memory:\n"
     << "// Shape::kSmemBytes. `maps` holds the Q, K and V tensor maps (runtime/tma.h).\n"
     << "extern \"C\" __global__ void __launch_bounds__(kWarps * 32, 1)\n"
     << kKernelEntryName

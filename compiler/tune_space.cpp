@@ -18,8 +18,9 @@ constexpr int kBlockN[] = {32, 64, 128};
 constexpr int kWarps[] = {4, 8};
 constexpr int kStages[] = {2, 3, 4};
 
-// The axes of the sm90 template (fwd_sm90.cuh): 128 rows (two consumer warpgroups of 64) and
-// 12 warps are fixed; the key tile and the depth of the TMA pipeline vary.
+// The axes of the sm90 template (fwd_sm90.cuh): 128 rows (two consumer warpgroups of 64, 12
+// warps) or 192 (three, 16 warps); the key tile and the depth of the TMA pipeline vary.
+constexpr int kSm90BlockM[] = {128, 192};
 constexpr int kSm90BlockN[] = {64, 128, 192};
 
 // Registers an sm90 consumer thread keeps besides its accumulators: the row max and sum, the
@@ -47,11 +48,12 @@ std::vector<KernelConfig> tune_space(const std::string& family, int head_dim,
                                      const std::string& dtype) {
   std::vector<KernelConfig> out;
   if (family == "sm90") {
-    for (int n : kSm90BlockN)
-      for (int s : kStages) {
-        KernelConfig c = make_config(family, head_dim, dtype, 128, n, 12, s);
-        if (check_config(c).empty()) out.push_back(c);
-      }
+    for (int m : kSm90BlockM)
+      for (int n : kSm90BlockN)
+        for (int s : kStages) {
+          KernelConfig c = make_config(family, head_dim, dtype, m, n, m / 64 * 4 + 4, s);
+          if (check_config(c).empty()) out.push_back(c);
+        }
     return out;
   }
   if (family != "sm80") return out;
@@ -78,10 +80,15 @@ std::vector<KernelConfig> tune_space(const std::string& family, int head_dim,
 // sm90: a consumer warpgroup of 128 threads owns 64 rows; a wgmma accumulator of 64 rows x N
 // holds N/2 fp32 values per thread. So per consumer thread: O (64 x head dim) head_dim/2, S
 // (64 x block_n) block_n/2, P as 16-bit pairs block_n/4 (held beside S while the second GEMM of
-// the previous tile overlaps the softmax), plus kSm90RegisterOverhead.
+// the previous tile overlaps the softmax; the key loop that runs one tile at a time, head dim 64
+// with tiles of up to 128 keys, packs P as S dies), plus kSm90RegisterOverhead. ptxas: 192 x 128
+// at head dim 64 (estimate 136) and 192 x 64 (120) fit 152 registers with no spill; 192 x 64 at
+// head dim 128 (152) spills 16 bytes.
 int estimate_registers(const KernelConfig& c) {
-  if (c.family == "sm90")
-    return c.head_dim / 2 + c.block_n / 2 + c.block_n / 4 + kSm90RegisterOverhead;
+  if (c.family == "sm90") {
+    const bool overlap = c.head_dim > 64 || c.block_n == 192; // FwdShape::kOverlap
+    return c.head_dim / 2 + c.block_n / 2 + (overlap ? c.block_n / 4 : 0) + kSm90RegisterOverhead;
+  }
   const int rows = c.block_m / c.warps;
   const int o = rows / 16 * c.head_dim / 8 * 4;
   const int s = rows / 16 * c.block_n / 8 * 4;
@@ -98,10 +105,10 @@ std::string prune_reason(const KernelConfig& c, const DeviceLimits& limits) {
   if (c.family == "sm90") {
     // The block's register file is split by setmaxnreg, not by the launch: the consumers'
     // ceiling is what matters.
-    if (regs > kSm90ConsumerRegisters)
+    if (regs > sm90_consumer_registers(c.block_m))
       return fmt::format(
           "needs about {} registers per consumer thread; setmaxnreg gives at most {}", regs,
-          kSm90ConsumerRegisters);
+          sm90_consumer_registers(c.block_m));
     return {};
   }
   if (regs > limits.regs_per_thread)

@@ -32,9 +32,12 @@ std::vector<KernelConfig> tune_space(const std::string& family, int head_dim,
 // sm90, the registers of one consumer thread (the producer gives its registers back).
 int estimate_registers(const KernelConfig& config);
 
-// Registers an sm90 consumer thread may hold: what setmaxnreg raises it to, once the producer
-// warpgroup has dropped to its minimum.
-constexpr int kSm90ConsumerRegisters = 240;
+// Registers an sm90 consumer thread may hold: what setmaxnreg raises it to once the producer
+// warpgroup has dropped to its minimum (fwd_sm90.cuh FwdShape::kConsumerRegs): 232 with two
+// consumer warpgroups (128 rows), 152 with three (192 rows).
+constexpr int sm90_consumer_registers(int block_m) {
+  return block_m == 192 ? 152 : 232;
+}
 
 // Why `config` is not worth compiling on a device with `limits`, or "" when it is.
 std::string prune_reason(const KernelConfig& config, const DeviceLimits& limits);

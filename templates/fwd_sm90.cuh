@@ -1,9 +1,10 @@
 // Forward attention for sm_90a (Hopper): wgmma tensor-core products, TMA tile loads into a
 // shared-memory ring completing on mbarriers, and warp specialization.
 //
-// A block of three warpgroups works on query tiles of BlockM = 128 rows of one (batch, head),
-// one work item after another (heaviest tiles first, by the static schedule persistent_item or
-// the dynamic one draw_item; with one block per item it is the classic one-tile block):
+// A block of three or four warpgroups works on query tiles of BlockM = 128 or 192 rows of one
+// (batch, head), one work item after another (heaviest tiles first, by the static schedule
+// persistent_item or the dynamic one draw_item; with one block per item it is the classic
+// one-tile block):
 // - warpgroup 0 is the producer. It gives most of its registers back (setmaxnreg). Its warp 1
 //   builds the walk stream: for each of the block's items in turn, the item's number, the key
 //   tiles the mask can attend, each tagged FULL or PARTIAL (as in the sm80 family), then
@@ -15,12 +16,14 @@
 //   coordinates beside it in shared memory (q_work, which tells the consumers which item comes
 //   next, or that none does), then each walked tile's K and V into the next free stage of the
 //   ring.
-// - warpgroups 1 and 2 are consumers, 64 query rows each, with the registers the producer gave
-//   back. Per key tile: S = Q K^T (wgmma, both operands in shared memory), the element mask on
-//   PARTIAL tiles, the online softmax in fp32 (exp2 with the scale folded in), then O += P V
-//   (wgmma with P from registers). Each consumer warp releases the stage when its products are
-//   done. At kTileEnd they store the item's O and LSE and go on with the next item, whose first
-//   tiles the producer has already loaded.
+// - warpgroups 1 to BlockM / 64 are consumers, 64 query rows each, with the registers the
+//   producer gave back. Per key tile: S = Q K^T (wgmma, both operands in shared memory), the
+//   element mask on PARTIAL tiles, the online softmax in fp32 (exp2 with the scale folded in),
+//   then O += P V (wgmma with P from registers). Each consumer warp releases the stage when its
+//   products are done. At kTileEnd they store the item's O and LSE and go on with the next
+//   item, whose first tiles the producer has already loaded. A third consumer (192 rows) gives
+//   the tensor cores a third stream of products to interleave with the others' softmax, at 152
+//   registers a consumer thread instead of 232 (head dim 64).
 // Stage s has two mbarriers per tile (K and V): `full` (the producer's arrive with the expected
 // byte count; the TMA copies complete it) and `empty` (one arrive per consumer warp). The
 // producer also writes the stage's stream entry beside it, so the consumers never read the walk
@@ -56,8 +59,9 @@ namespace sm90 {
 template <int HeadDim, int BlockM, int BlockN, int Warps, int Stages> struct FwdShape {
   static_assert(HeadDim == 64 || HeadDim == 128 || HeadDim == 256,
                 "fwd_sm90: head dim must be 64, 128 or 256");
-  static_assert(BlockM == 128 && Warps == 12,
-                "fwd_sm90: 128 query rows over one producer and two consumer warpgroups");
+  static_assert((BlockM == 128 && Warps == 12) || (BlockM == 192 && Warps == 16),
+                "fwd_sm90: 128 or 192 query rows over one producer warpgroup and two or three "
+                "consumer warpgroups of 64 rows");
   static_assert(BlockN == 64 || BlockN == 128 || BlockN == 192,
                 "fwd_sm90: BlockN must be 64, 128 or 192");
   static_assert(Stages >= 2 && Stages <= 4, "fwd_sm90: 2 to 4 pipeline stages");
@@ -72,17 +76,21 @@ template <int HeadDim, int BlockM, int BlockN, int Warps, int Stages> struct Fwd
   static constexpr int kAlignSlack = 1024;
   static constexpr int kSmemBytes = kQBytes + 2 * Stages * kTileBytes + kAlignSlack;
   // Registers per thread after setmaxnreg. The warpgroups trade within what the block got at
-  // launch (168 x 384 = 64512 under __launch_bounds__(384, 1)): a consumer that asks for more
-  // than the producer gave back waits forever. The producer only hands out walk entries and
-  // issues copies; a consumer holds O (HeadDim / 2 fp32), S (BlockN / 2) and two P tiles
-  // (BlockN / 4 each) while the product of the previous tile is in flight.
+  // launch (168 x 384 = 64512 under __launch_bounds__(384, 1), 128 x 512 = 65536 under
+  // __launch_bounds__(512, 1)): a consumer that asks for more than the producer gave back waits
+  // forever. The producer only hands out walk entries and issues copies; a consumer holds O
+  // (HeadDim / 2 fp32), S (BlockN / 2) and two P tiles (BlockN / 4 each) while the product of
+  // the previous tile is in flight. The producer's code spills below 40 (ptxas: 20 bytes at 32),
+  // so three consumers get 152 each.
   static constexpr int kProducerRegs = 40;
   // The key loop overlaps the softmax of tile j with P V of tile j - 1 (needs two P tiles in
   // registers). At head dim 64 only 192-key tiles do; 64- and 128-key tiles run one tile at a
   // time (see the consumer loop).
   static constexpr bool kOverlap = HeadDim > 64 || BlockN == 192;
-  static constexpr int kConsumerRegs = 232;
-  static_assert(128 * kProducerRegs + 256 * kConsumerRegs <= 168 * 384, "fwd_sm90: register trade");
+  static constexpr int kConsumerRegs = kConsumers == 2 ? 232 : 152;
+  static constexpr int kLaunchRegs = (65536 / kThreads) & ~7; // what ptxas gives at launch
+  static_assert(128 * kProducerRegs + 128 * kConsumers * kConsumerRegs <= kLaunchRegs * kThreads,
+                "fwd_sm90: register trade");
 };
 
 // ---- mbarrier, TMA, wgmma and register-count primitives (PTX) ----

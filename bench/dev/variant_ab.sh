@@ -39,7 +39,7 @@ split_variant() {
 tiles_flags() {
   local t=$1 bm bn s rest
   bm=${t%%x*}; rest=${t#*x}; bn=${rest%%x*}; s=${rest#*x}
-  echo "--family sm90 --block-m $bm --block-n $bn --warps 12 --stages $s"
+  echo "--family sm90 --block-m $bm --block-n $bn --warps $((bm / 64 * 4 + 4)) --stages $s"
 }
 
 for v in $VARIANTS; do

@@ -64,7 +64,7 @@ expect "emit of sm90 for sm_80 is refused with the reason" $?
 expect "compile of sm90 for sm_80 is refused with the reason" $?
 
 "$bin" emit causal --family sm90 --warps 8 > /dev/null 2> "$tmp/err"
-[ $? -eq 1 ] && grep -q "sm90: warps must be 12" "$tmp/err"
+[ $? -eq 1 ] && grep -q "sm90: block_m 128 needs 12 warps" "$tmp/err"
 expect "sm90 tiles its template cannot take are refused with the rule" $?
 
 "$bin" compile causal --family sm70 --arch sm_90a > /dev/null 2> "$tmp/err"

@@ -105,12 +105,12 @@ TEST_CASE("generate_cuda: sm90 configs", "[sm90]") {
       INFO("hd " << hd << " " << dt);
       CHECK(check_config(c).empty());
       CHECK(c.family == "sm90");
-      CHECK(c.block_m == 128);
-      CHECK(c.warps == 12);
+      CHECK(c.warps == (hd == 64 ? 16 : 12));
       CHECK(c.stages == (hd == 64 ? 3 : 2));
       CHECK(c.block_n == (hd == 256 ? 64 : 128));
-      CHECK(threads_per_block(c) == 384);
-      CHECK(shared_memory_bytes(c) == (128 * hd + 2 * c.stages * c.block_n * hd) * 2 + 1024);
+      CHECK(c.block_m == (hd == 64 ? 192 : 128));
+      CHECK(threads_per_block(c) == (hd == 64 ? 512 : 384));
+      CHECK(shared_memory_bytes(c) == (c.block_m * hd + 2 * c.stages * c.block_n * hd) * 2 + 1024);
     }
   // The sm80 default is what it was.
   CHECK(default_config(128, "bf16").family == "sm80");
@@ -119,10 +119,20 @@ TEST_CASE("generate_cuda: sm90 configs", "[sm90]") {
   KernelConfig c = default_config(128, "bf16", "sm90");
   c.block_m = 64;
   CHECK(check_config(c) ==
-        "sm90: block_m must be 128 (two consumer warpgroups of 64 rows), got 64");
+        "sm90: block_m must be 128 or 192 (two or three consumer warpgroups of 64 rows), got 64");
   c = default_config(128, "bf16", "sm90");
   c.warps = 8;
-  CHECK_THAT(check_config(c), Catch::StartsWith("sm90: warps must be 12"));
+  CHECK_THAT(check_config(c), Catch::StartsWith("sm90: block_m 128 needs 12 warps"));
+  // 192 rows: three consumer warpgroups and the producer, 16 warps.
+  c = default_config(64, "bf16", "sm90");
+  REQUIRE(c.block_m == 192);
+  c.warps = 12;
+  CHECK(check_config(c) == "sm90: block_m 192 needs 16 warps (one producer and 3 consumer "
+                           "warpgroups), got 12");
+  c.warps = 16;
+  CHECK(check_config(c).empty());
+  CHECK(threads_per_block(c) == 512);
+  CHECK(shared_memory_bytes(c) == (192 * 64 + 2 * 3 * 128 * 64) * 2 + 1024);
   for (int n : {32, 96, 256}) {
     c = default_config(64, "bf16", "sm90");
     c.block_n = n;

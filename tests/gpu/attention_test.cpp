@@ -422,22 +422,67 @@ CompileOptions sm90_wide_options_for(int head_dim, DType dtype) {
   return o;
 }
 
-TEST_CASE("gpu: sm90 192-key tiles at head dim 64 match the fp64 reference", "[gpu][sm90]") {
-  if (!have_sm90()) return;
+// The pairwise cases of the head dims in `dims` on the sm90 kernels `options` gives, GQA packing
+// and split-KV off, each launched as check_sm90_launches does; the kernel must have the tiles
+// asked for.
+void check_sm90_tiles(CompileOptions (*options)(int, DType), std::initializer_list<int> dims,
+                      unsigned seed) {
   std::vector<Case> all;
   for (Case c : cases())
-    if (c.head_dim == 64) {
+    if (std::find(dims.begin(), dims.end(), c.head_dim) != dims.end()) {
       c.pack_gqa = 1, c.kv_splits = 1;
       all.push_back(c);
     }
   REQUIRE(!all.empty());
-  auto kernels = compile_cases(all, sm90_wide_options_for);
-  unsigned seed = 900;
+  auto kernels = compile_cases(all, options);
   for (const Case& c : all) {
     INFO(describe(c));
     const Kernel& k = compiled(kernels, c);
-    REQUIRE(k.info().tiles.block_n == 192);
+    const TileConfig want = options(c.head_dim, c.dtype).tiles;
+    REQUIRE(k.info().tiles.block_m == want.block_m);
+    REQUIRE(k.info().tiles.block_n == want.block_n);
+    REQUIRE(k.info().tiles.warps == want.warps);
     check_sm90_launches(k, c, seed);
+  }
+}
+
+TEST_CASE("gpu: sm90 192-key tiles at head dim 64 match the fp64 reference", "[gpu][sm90]") {
+  if (!have_sm90()) return;
+  check_sm90_tiles(sm90_wide_options_for, {64}, 900);
+}
+
+// The sm90 family's 192-row tiles (three consumer warpgroups, 16 warps): 128-key tiles at head
+// dim 64 (the key loop that runs one tile at a time), 64-key tiles at head dim 128 (the
+// overlapped one), 3 stages.
+CompileOptions sm90_tall_options_for(int head_dim, DType dtype) {
+  CompileOptions o = options_for(head_dim, dtype);
+  o.tiles = {192, head_dim == 64 ? 128 : 64, 16, 3, "sm90"};
+  return o;
+}
+
+TEST_CASE("gpu: sm90 192-row tiles match the fp64 reference", "[gpu][sm90]") {
+  if (!have_sm90()) return;
+  check_sm90_tiles(sm90_tall_options_for, {64, 128}, 1300);
+  // A tile's result does not depend on the block that computes it: one block per item, and
+  // persistent blocks by either schedule, give bit-identical outputs.
+  for (int hd : {64, 128}) {
+    const char* mask = "window(256, 256) | global(64)";
+    auto k = compile(mask, sm90_tall_options_for(hd, DType::bf16));
+    INFO(mask << " hd " << hd << (k.ok() ? std::string() : " " + k.error().message));
+    REQUIRE(k.ok());
+    Case c{mask, {}, hd, DType::bf16, 2, 3, 3, 3000, 3000, false, true, 1, 1};
+    std::vector<uint16_t> first;
+    for (int schedule : {2, 1})
+      for (int blocks : {1 << 30, 1, 7}) {
+        c.persistent_blocks = blocks;
+        c.item_schedule = schedule;
+        INFO("schedule " << schedule << " blocks " << blocks);
+        std::vector<uint16_t> out = check_case(*k, c, 13);
+        if (first.empty())
+          first = out;
+        else
+          CHECK(out == first);
+      }
   }
 }
 

@@ -68,6 +68,7 @@ TEST_CASE("tma: fp16, key tiles of 64 and 192 rows", "[tma][sm90]") {
   auto b = tma_maps_args(problem(1, 4, 4, 17, 17, 64), c);
   REQUIRE(b.ok());
   CHECK(b->k.box[1] == 192);
+  CHECK(b->q.box[1] == 192); // the head-dim-64 default: 192 rows over three consumer warpgroups
   CHECK(b->q.dims[0] == 64);
 }
 

@@ -156,9 +156,9 @@ using Elem = attnjit::sm90::bf16;
 using Shape = attnjit::sm90::FwdShape<kHeadDim, kBlockM, kBlockN, kWarps, kStages>;
 static_assert(Shape::kSmemBytes == 164864, "host and template disagree on shared memory");
 
-// One block per SM: 128 query rows over two consumer warpgroups, one producer warpgroup
-// loading Q, K and V by TMA (templates/fwd_sm90.cuh). Grid: query tiles x heads x batch in x
-// (generate_cuda.h: grid_dims); block: kWarps * 32 threads; dynamic shared memory:
+// One block per SM: kBlockM query rows over consumer warpgroups of 64 rows, one producer
+// warpgroup loading Q, K and V by TMA (templates/fwd_sm90.cuh). Grid: query tiles x heads x
+// batch in x (generate_cuda.h: grid_dims); block: kWarps * 32 threads; dynamic shared memory:
 // Shape::kSmemBytes. `maps` holds the Q, K and V tensor maps (runtime/tma.h).
 extern "C" __global__ void __launch_bounds__(kWarps * 32, 1)
 attnjit_fwd(const __grid_constant__ attnjit::FwdParams p, const __grid_constant__ attnjit::TmaMaps maps) {
