@@ -12,10 +12,10 @@
 //   them from the walk table the runtime builds on the host from the mask's key ranges and block
 //   classifier (FwdParams::walk_table), so the kernel carries no mask analysis code of its own:
 //   only the element predicate of PARTIAL tiles. One lane of its warp 0 issues the TMA copies:
-//   each item's Q tile (once every consumer is past the previous item's last S) with the item's
-//   coordinates beside it in shared memory (q_work, which tells the consumers which item comes
-//   next, or that none does), then each walked tile's K and V into the next free stage of the
-//   ring.
+//   each item's Q tile (prefetched into L2 when the producer reaches the item's entry, copied
+//   once every consumer is past the previous item's last S) with the item's coordinates beside
+//   it in shared memory (q_work, which tells the consumers which item comes next, or that none
+//   does), then each walked tile's K and V into the next free stage of the ring.
 // - warpgroups 1 to BlockM / 64 are consumers, 64 query rows each, with the registers the
 //   producer gave back. Per key tile: S = Q K^T (wgmma, both operands in shared memory), the
 //   element mask on PARTIAL tiles, the online softmax in fp32 (exp2 with the scale folded in),
@@ -126,6 +126,14 @@ __device__ __forceinline__ void tma_load(uint32_t dst, const TmaMap& map, int co
                " [%0], [%1, {%2, %3, %4, %5}], [%6];" ::"r"(dst),
                "l"(reinterpret_cast<uint64_t>(&map)), "r"(col), "r"(row), "r"(head), "r"(batch),
                "r"(bar)
+               : "memory");
+}
+// The same tile into L2 only (no shared memory, no barrier): a hint that may be dropped.
+__device__ __forceinline__ void tma_prefetch_l2(const TmaMap& map, int col, int row, int head,
+                                                int batch) {
+  asm volatile("cp.async.bulk.prefetch.tensor.4d.L2.global.tile [%0, {%1, %2, %3, %4}];" ::"l"(
+                   reinterpret_cast<uint64_t>(&map)),
+               "r"(col), "r"(row), "r"(head), "r"(batch)
                : "memory");
 }
 __device__ __forceinline__ void tma_prefetch_map(const TmaMap& map) {
@@ -421,6 +429,13 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
         w = table_work(p, kItemBegin - e, v);
         if (kTable) keep = p.keep_base[v];
         q_pending = ++n > 0; // item 0's Q went in before the roles split
+        // Its Q goes into shared memory only once every consumer is past the last S of the
+        // item before; meanwhile it comes from DRAM into L2.
+        if (q_pending && lane == 0) {
+#pragma unroll
+          for (int c = 0; c < kCB; ++c)
+            tma_prefetch_l2(maps.q, c * 64, w.q_tile * BlockM, w.head, w.batch);
+        }
         continue;
       }
       const int s = it % Stages;
@@ -714,6 +729,9 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
         uint32_t pn[BlockN / 16][4];
         for (;; ++it) {
           const int cur = entry_at(it);
+          // The item's end: its last S is done (the previous iteration waited for it), so the
+          // producer may load the next item's Q now, while the last P V runs.
+          if (cur < 0) release(&q_empty);
           Keep kept[2] = {0, 0};
           fetch_keep(cur, it, kept);
           // The P V issued by the previous iteration is waited for here, behind this tile's
@@ -745,7 +763,6 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
           softmax(sc, pn, alpha);
           prev = it;
         }
-        release(&q_empty); // every S of this item is done
         pv_to_end(pa, prev);
         pass_end(it++);
       }
