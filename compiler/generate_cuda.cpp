@@ -27,7 +27,7 @@ KernelConfig default_sm90_config(int head_dim, const std::string& dtype) {
   // where 192 x 128 with 3 stages ran full 481 and causal 468 TFLOP/s against 382 and 374 for
   // 128 x 128 (H200, bf16, 16384; bench/results/kernel_notes.md v17).
   c.block_m = head_dim == 64 ? 192 : 128;
-  c.warps = head_dim == 64 ? 16 : 12;
+  c.warps = sm90_warps(c.block_m);
   // H200, bf16, 16384 tokens: head dim 128 with 128-key tiles, 2 stages, 575-620 TFLOP/s on the
   // full mask; at head dim 256 a 128-key tile with two stages needs 321 KiB, 64-key tiles fit
   // (194 KiB) and ran 658-706. Head dim 64: 128-key tiles with 3 stages, against 192-key tiles
@@ -44,8 +44,8 @@ std::string check_sm90(const KernelConfig& c) {
   if (c.block_m != 128 && c.block_m != 192)
     e << "sm90: block_m must be 128 or 192 (two or three consumer warpgroups of 64 rows), got "
       << c.block_m;
-  else if (c.warps != c.block_m / 64 * 4 + 4)
-    e << "sm90: block_m " << c.block_m << " needs " << c.block_m / 64 * 4 + 4
+  else if (c.warps != sm90_warps(c.block_m))
+    e << "sm90: block_m " << c.block_m << " needs " << sm90_warps(c.block_m)
       << " warps (one producer and " << c.block_m / 64 << " consumer warpgroups), got " << c.warps;
   else if (c.block_n != 64 && c.block_n != 128 && c.block_n != 192)
     e << "sm90: block_n " << c.block_n << " must be 64, 128 or 192";

@@ -62,6 +62,12 @@ int shared_memory_bytes(const KernelConfig& config);
 // Threads per block of the generated kernel (warps * 32).
 int threads_per_block(const KernelConfig& config);
 
+// Warps of an sm90 block of `block_m` query rows: one producer warpgroup and a consumer
+// warpgroup per 64 rows (12 for 128 rows, 16 for 192).
+constexpr int sm90_warps(int block_m) {
+  return 4 + block_m / 64 * 4;
+}
+
 // Launch grid of the generated kernel: one linear x dimension of query tiles x heads x batch,
 // the query tile's rank in FwdParams::tile_order (heaviest first) varying slowest, so that the
 // heaviest tiles of every head and batch start in the first wave. The kernel decodes any grid

@@ -51,7 +51,7 @@ std::vector<KernelConfig> tune_space(const std::string& family, int head_dim,
     for (int m : kSm90BlockM)
       for (int n : kSm90BlockN)
         for (int s : kStages) {
-          KernelConfig c = make_config(family, head_dim, dtype, m, n, m / 64 * 4 + 4, s);
+          KernelConfig c = make_config(family, head_dim, dtype, m, n, sm90_warps(m), s);
           if (check_config(c).empty()) out.push_back(c);
         }
     return out;

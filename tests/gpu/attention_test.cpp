@@ -451,6 +451,27 @@ TEST_CASE("gpu: sm90 192-key tiles at head dim 64 match the fp64 reference", "[g
   check_sm90_tiles(sm90_wide_options_for, {64}, 900);
 }
 
+// Case `c` on kernel `k` by either item schedule over each of `blocks` persistent block counts
+// (1 << 30: one block per item), each run checked against the fp64 reference: a tile's result
+// does not depend on the block that computes it, so every output must be bit-identical to the
+// first, which is returned.
+std::vector<uint16_t> check_identical_launches(const Kernel& k, Case c,
+                                               std::initializer_list<int> blocks, unsigned seed) {
+  std::vector<uint16_t> first;
+  for (int schedule : {2, 1})
+    for (int b : blocks) {
+      c.persistent_blocks = b;
+      c.item_schedule = schedule;
+      INFO("schedule " << schedule << " blocks " << b);
+      std::vector<uint16_t> out = check_case(k, c, seed);
+      if (first.empty())
+        first = out;
+      else
+        CHECK(out == first);
+    }
+  return first;
+}
+
 // The sm90 family's 192-row tiles (three consumer warpgroups, 16 warps): 128-key tiles at head
 // dim 64 (the key loop that runs one tile at a time), 64-key tiles at head dim 128 (the
 // overlapped one), 3 stages.
@@ -463,26 +484,14 @@ CompileOptions sm90_tall_options_for(int head_dim, DType dtype) {
 TEST_CASE("gpu: sm90 192-row tiles match the fp64 reference", "[gpu][sm90]") {
   if (!have_sm90()) return;
   check_sm90_tiles(sm90_tall_options_for, {64, 128}, 1300);
-  // A tile's result does not depend on the block that computes it: one block per item, and
-  // persistent blocks by either schedule, give bit-identical outputs.
+  // One block per item and persistent blocks by either schedule give bit-identical outputs.
   for (int hd : {64, 128}) {
     const char* mask = "window(256, 256) | global(64)";
     auto k = compile(mask, sm90_tall_options_for(hd, DType::bf16));
     INFO(mask << " hd " << hd << (k.ok() ? std::string() : " " + k.error().message));
     REQUIRE(k.ok());
     Case c{mask, {}, hd, DType::bf16, 2, 3, 3, 3000, 3000, false, true, 1, 1};
-    std::vector<uint16_t> first;
-    for (int schedule : {2, 1})
-      for (int blocks : {1 << 30, 1, 7}) {
-        c.persistent_blocks = blocks;
-        c.item_schedule = schedule;
-        INFO("schedule " << schedule << " blocks " << blocks);
-        std::vector<uint16_t> out = check_case(*k, c, 13);
-        if (first.empty())
-          first = out;
-        else
-          CHECK(out == first);
-      }
+    check_identical_launches(*k, c, {1 << 30, 1, 7}, 13);
   }
 }
 
@@ -502,19 +511,8 @@ TEST_CASE("gpu: sm90 persistent and one-block-per-tile launches give identical o
       INFO(mask << " hd " << hd << (k.ok() ? std::string() : " " + k.error().message));
       REQUIRE(k.ok());
       Case c{mask, {}, hd, DType::bf16, 2, 6, 2, 3000, 3000, false, true, 1, 1};
-      std::vector<uint16_t> first;
-      for (int schedule : {2, 1})
-        for (int blocks : {1 << 30, 0, 1, 7, 132}) {
-          c.persistent_blocks = blocks;
-          c.item_schedule = schedule;
-          INFO("schedule " << schedule << " blocks " << blocks);
-          std::vector<uint16_t> out = check_case(*k, c, 11);
-          if (first.empty())
-            first = out;
-          else
-            CHECK(out == first);
-        }
-      c.item_schedule = 0;
+      const std::vector<uint16_t> first =
+          check_identical_launches(*k, c, {1 << 30, 0, 1, 7, 132}, 11);
       for (int group : {1, 5})
         for (int blocks : {1 << 30, 3})
           for (int schedule : {2, 1}) {
