@@ -19,11 +19,12 @@
 // - warpgroups 1 to BlockM / 64 are consumers, 64 query rows each, with the registers the
 //   producer gave back. Per key tile: S = Q K^T (wgmma, both operands in shared memory), the
 //   element mask on PARTIAL tiles, the online softmax in fp32 (exp2 with the scale folded in),
-//   then O += P V (wgmma with P from registers). Each consumer warp releases the stage when its
-//   products are done. At kTileEnd they store the item's O and LSE and go on with the next
-//   item, whose first tiles the producer has already loaded. A third consumer (192 rows) gives
-//   the tensor cores a third stream of products to interleave with the others' softmax, at 152
-//   registers a consumer thread instead of 232 (head dim 64).
+//   then O += P V (wgmma with P from registers). Key tiles are 64 to 192 keys (160 and 176 too:
+//   the swizzled tiles' column blocks still start on 1024-byte boundaries). Each consumer warp
+//   releases the stage when its products are done. At kTileEnd they store the item's O and LSE and
+//   go on with the next item, whose first tiles the producer has already loaded. A third consumer
+//   (192 rows) gives the tensor cores a third stream of products to interleave with the others'
+//   softmax, at 152 registers a consumer thread instead of 232 (head dim 64).
 // Stage s has two mbarriers per tile (K and V): `full` (the producer's arrive with the expected
 // byte count; the TMA copies complete it) and `empty` (one arrive per consumer warp). The
 // producer also writes the stage's stream entry beside it, so the consumers never read the walk
@@ -62,8 +63,8 @@ template <int HeadDim, int BlockM, int BlockN, int Warps, int Stages> struct Fwd
   static_assert((BlockM == 128 && Warps == 12) || (BlockM == 192 && Warps == 16),
                 "fwd_sm90: 128 or 192 query rows over one producer warpgroup and two or three "
                 "consumer warpgroups of 64 rows");
-  static_assert(BlockN == 64 || BlockN == 128 || BlockN == 192,
-                "fwd_sm90: BlockN must be 64, 128 or 192");
+  static_assert(BlockN == 64 || BlockN == 128 || BlockN == 160 || BlockN == 176 || BlockN == 192,
+                "fwd_sm90: BlockN must be 64, 128, 160, 176 or 192");
   static_assert(Stages >= 2 && Stages <= 4, "fwd_sm90: 2 to 4 pipeline stages");
 
   static constexpr int kThreads = Warps * 32;
@@ -79,13 +80,13 @@ template <int HeadDim, int BlockM, int BlockN, int Warps, int Stages> struct Fwd
   // launch (168 x 384 = 64512 under __launch_bounds__(384, 1), 128 x 512 = 65536 under
   // __launch_bounds__(512, 1)): a consumer that asks for more than the producer gave back waits
   // forever. The producer only hands out walk entries and issues copies; a consumer holds O
-  // (HeadDim / 2 fp32), S (BlockN / 2) and two P tiles (BlockN / 4 each) while the product of
-  // the previous tile is in flight. The producer's code spills below 40 (ptxas: 20 bytes at 32),
-  // so three consumers get 152 each.
+  // (HeadDim / 2 fp32), S (BlockN / 2, the newest tile's scores, then its probabilities in fp32)
+  // and the previous tile's P (BlockN / 4), read by the product in flight. The producer's code
+  // spills below 40 (ptxas: 20 bytes at 32), so three consumers get 152 each.
   static constexpr int kProducerRegs = 40;
-  // The key loop overlaps the softmax of tile j with P V of tile j - 1 (needs two P tiles in
-  // registers). At head dim 64 only 192-key tiles do; 64- and 128-key tiles run one tile at a
-  // time (see the consumer loop).
+  // The key loop overlaps the softmax of tile j with P V of tile j - 1 (tile j's probabilities
+  // wait in fp32 until that product frees P's registers). At head dim 64 only 192-key tiles do;
+  // the others run one tile at a time (see the consumer loop).
   static constexpr bool kOverlap = HeadDim > 64 || BlockN == 192;
   static constexpr int kConsumerRegs = kConsumers == 2 ? 232 : 152;
   static constexpr int kLaunchRegs = (65536 / kThreads) & ~7; // what ptxas gives at launch
@@ -593,10 +594,12 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
       }
     }
   };
-  // Online softmax in base 2 (as in the sm80 family), P straight into the A fragments of
-  // O += P V (8-key tiles 2j and 2j + 1 of S form the j-th 16-key step). The running sums are
-  // rescaled here; O's factor goes to `alpha`, applied once the product in flight is done.
-  auto softmax = [&](float(&sc)[BlockN / 2], uint32_t(&pa)[BlockN / 16][4], float(&alpha)[2]) {
+  // Online softmax in base 2 (as in the sm80 family). With `pa`, P goes straight into the A
+  // fragments of O += P V as it is made (8-key tiles 2j and 2j + 1 of S form the j-th 16-key
+  // step); with none, the probabilities replace S in place, in fp32, for pack_p once the
+  // registers of the P in flight are free. The running sums are rescaled here; O's factor goes
+  // to `alpha`, applied once the product in flight is done.
+  auto softmax = [&](float(&sc)[BlockN / 2], float(&alpha)[2], uint32_t(*pa)[4]) {
 #pragma unroll
     for (int h = 0; h < 2; ++h) {
       float mx = row_max[h];
@@ -618,10 +621,22 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
         const float p0 = sm80::fast_exp2(sc[n * 4 + h * 2] * scale_log2 - base_h);
         const float p1 = sm80::fast_exp2(sc[n * 4 + h * 2 + 1] * scale_log2 - base_h);
         sum += p0 + p1;
-        pa[n / 2][(n % 2) * 2 + h] = Ops::pack(p0, p1);
+        if (pa != nullptr) {
+          pa[n / 2][(n % 2) * 2 + h] = Ops::pack(p0, p1);
+        } else {
+          sc[n * 4 + h * 2] = p0;
+          sc[n * 4 + h * 2 + 1] = p1;
+        }
       }
       row_sum[h] += sum;
     }
+  };
+  auto pack_p = [&](const float(&sc)[BlockN / 2], uint32_t(&pa)[BlockN / 16][4]) {
+#pragma unroll
+    for (int n = 0; n < kNT; ++n)
+#pragma unroll
+      for (int h = 0; h < 2; ++h)
+        pa[n / 2][(n % 2) * 2 + h] = Ops::pack(sc[n * 4 + h * 2], sc[n * 4 + h * 2 + 1]);
   };
   auto rescale = [&](const float(&alpha)[2]) {
 #pragma unroll
@@ -701,7 +716,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
         mask_tile(sc, cur, kept);
         uint32_t pa[BlockN / 16][4];
         float alpha[2];
-        softmax(sc, pa, alpha);
+        softmax(sc, alpha, pa);
         rescale(alpha);
         pv_to_end(pa, it);
       }
@@ -711,22 +726,23 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
         release(&q_empty);
         pass_end(it++);
       } else {
+        // S of the newest tile, then its probabilities in fp32 until the P V before it is done;
+        // P of the tile before, read by that product.
+        float sc[BlockN / 2];
         uint32_t pa[BlockN / 16][4];
         float alpha[2];
         {
           Keep kept[2] = {0, 0};
           fetch_keep(first, it, kept);
-          float sc[BlockN / 2];
           issue_qk(sc, sK + (it % Stages) * Shape::kTileBytes);
           wgmma_wait<0>();
           fence_regs(sc);
           release(&empty_k[it % Stages]);
           mask_tile(sc, first, kept);
-          softmax(sc, pa, alpha); // O is still zero: nothing to rescale
+          softmax(sc, alpha, pa); // O is still zero: nothing to rescale
         }
         int prev = it++;    // stream position of the tile whose P is in pa
         int in_flight = -1; // stream position of the tile whose P V is in flight, if any
-        uint32_t pn[BlockN / 16][4];
         for (;; ++it) {
           const int cur = entry_at(it);
           // The item's end: its last S is done (the previous iteration waited for it), so the
@@ -736,22 +752,19 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
           fetch_keep(cur, it, kept);
           // The P V issued by the previous iteration is waited for here, behind this tile's
           // barrier wait (another basic block), so that the instruction scheduler cannot hoist
-          // the wait above the softmax it is meant to overlap.
+          // the wait above the softmax it is meant to overlap. Then the previous tile's
+          // probabilities become P, in the registers that product was reading.
           if (in_flight >= 0) {
             wgmma_wait<0>();
             fence_regs(o);
             hold(pa);
             release(&empty_v[in_flight % Stages]);
             rescale(alpha);
-#pragma unroll
-            for (int k = 0; k < BlockN / 16; ++k)
-#pragma unroll
-              for (int i = 0; i < 4; ++i) pa[k][i] = pn[k][i];
+            pack_p(sc, pa);
           }
           if (cur < 0) break;
           const int s = it % Stages;
           const int ps = prev % Stages;
-          float sc[BlockN / 2];
           mbar_wait(sm80::smem_addr(&full_v[ps]), (prev / Stages) & 1);
           issue_qk(sc, sK + s * Shape::kTileBytes);
           issue_pv(pa, sV + ps * Shape::kTileBytes);
@@ -760,7 +773,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
           fence_regs(sc);
           release(&empty_k[s]);
           mask_tile(sc, cur, kept);
-          softmax(sc, pn, alpha);
+          softmax(sc, alpha, nullptr); // P once the P V in flight is done
           prev = it;
         }
         pv_to_end(pa, prev);

@@ -7,7 +7,7 @@ repository root after changing it: python3 templates/gen_sm90_wgmma.py
 """
 import pathlib
 
-SIZES = (64, 128, 192, 256)
+SIZES = (64, 128, 160, 176, 192, 256)
 TYPES = (("bf16", "bf16"), ("fp16", "f16"))
 
 

@@ -26,7 +26,7 @@ for row in $ROWS; do
   bm=${tiles%%x*}; rest=${tiles#*x}; bn=${rest%%x*}; s=${rest#*x}
   ATTNJIT_CACHE_DIR=/tmp/attnjit-ncu-cache timeout 300 $NCU --kernel-name regex:attnjit --launch-skip 2 \
     --launch-count 1 "$BIN" run full --seq-q 16384 --heads $((2048 / hd)) --head-dim $hd \
-    --backend gpu --iters 3 --family sm90 --block-m $bm --block-n $bn --warps 12 --stages $s \
+    --backend gpu --iters 3 --family sm90 --block-m $bm --block-n $bn --warps $((bm / 64 * 4 + 4)) --stages $s \
     > "$OUT/ncu_ours_hd$hd.txt" 2> "$OUT/ncu_ours_hd$hd.err"
   timeout 300 $NCU --kernel-name 'regex:(?i)(cudnn|fmha|sdpa|flash|attn|fort)' --launch-skip 1 \
     --launch-count 1 python3 "$OUT/sdpa_one.py" $hd \
@@ -41,6 +41,10 @@ want = [
   "smsp__issue_active.avg.pct_of_peak_sustained_active",
   "smsp__inst_executed.sum", "sm__warps_active.avg.per_cycle_active",
   "launch__registers_per_thread", "launch__grid_size", "launch__block_size",
+  "lts__throughput.avg.pct_of_peak_sustained_elapsed",
+  "lts__t_sectors.avg.pct_of_peak_sustained_elapsed", "lts__t_bytes.sum",
+  "lts__t_sector_hit_rate.pct", "dram__bytes_read.sum",
+  "l1tex__m_xbar2l1tex_read_bytes.sum",
 ]
 pat = re.compile(r"pipe_(tensor|xu|fma|alu|fmaheavy|lsu|uniform).*(pct_of_peak_sustained_active|pct_of_peak_sustained_elapsed)$|inst_executed_pipe_(xu|fma|alu|lsu|uniform)\.sum$|warp_latency_issue_stalled_.*\.ratio$|average_warps_issue_stalled_.*_per_issue_active\.ratio$")
 for row in sys.argv[2:]:

@@ -133,12 +133,12 @@ TEST_CASE("generate_cuda: sm90 configs", "[sm90]") {
   CHECK(check_config(c).empty());
   CHECK(threads_per_block(c) == 512);
   CHECK(shared_memory_bytes(c) == (192 * 64 + 2 * 3 * 128 * 64) * 2 + 1024);
-  for (int n : {32, 96, 256}) {
+  for (int n : {32, 96, 144, 256}) {
     c = default_config(64, "bf16", "sm90");
     c.block_n = n;
     CHECK_THAT(check_config(c), Catch::Contains("sm90: block_n " + std::to_string(n)));
   }
-  for (int n : {64, 128, 192}) {
+  for (int n : {64, 128, 160, 176, 192}) {
     c = default_config(64, "bf16", "sm90");
     c.block_n = n;
     CHECK(check_config(c).empty());
@@ -152,9 +152,16 @@ TEST_CASE("generate_cuda: sm90 configs", "[sm90]") {
   CHECK_THAT(check_config(c), Catch::Contains("fp32"));
   c = default_config(96, "bf16", "sm90");
   CHECK_THAT(check_config(c), Catch::Contains("head dim 96"));
-  // The shared-memory ceiling, static memory included: 128-key tiles at head dim 256 need 321 KiB.
+  // The shared-memory ceiling, static memory included: 128-key tiles at head dim 256 need 321 KiB;
+  // 176-key tiles at head dim 128 fit 2 stages (209 KiB), not 3.
   c = default_config(256, "bf16", "sm90");
   c.block_n = 128;
+  CHECK_THAT(check_config(c), Catch::Contains("shared memory"));
+  c = default_config(128, "bf16", "sm90");
+  c.block_n = 176;
+  c.stages = 2;
+  CHECK(check_config(c).empty());
+  c.stages = 3;
   CHECK_THAT(check_config(c), Catch::Contains("shared memory"));
   c = default_config(128, "bf16", "sm90");
   c.stages = 4;

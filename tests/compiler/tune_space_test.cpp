@@ -72,11 +72,12 @@ TEST_CASE("tune space: sm90 varies the rows, the key tile and stages", "[tune]")
         CHECK(seen.insert({c.block_m, c.block_n, c.stages}).second);
       }
       // Q + stages x (K + V) + 1 KiB of alignment slack + 2 KiB static within 227 KiB. 128
-      // rows: all 9 at head dim 64; at 128, 64-key tiles x 3 stage counts, 128-key tiles at 2
-      // and 3 stages (exactly 227 KiB), 192-key tiles at 2; at 256, only 64 keys x 2 stages.
-      // 192 rows: all 9 at head dim 64; at 128, 64-key tiles x 3 and 128-key tiles at 2; at
-      // 256, 64 keys x 2 stages (exactly 227 KiB).
-      const size_t expected = d == 64 ? 9 + 9 : d == 128 ? 6 + 4 : 1 + 1;
+      // rows: all 9 of 64, 128 and 192 keys at head dim 64 (160 and 176 are searched at 128
+      // only); at 128, 64-key tiles x 3 stage counts, 128-key tiles at 2 and 3 stages (exactly
+      // 227 KiB), 160-, 176- and 192-key tiles at 2; at 256, only 64 keys x 2 stages. 192 rows:
+      // all 9 at head dim 64; at 128, 64-key tiles x 3, 128-, 160- and 176-key tiles at 2
+      // (176: exactly 227 KiB); at 256, 64 keys x 2 stages (exactly 227 KiB).
+      const size_t expected = d == 64 ? 9 + 9 : d == 128 ? 8 + 6 : 1 + 1;
       CHECK(space.size() == expected);
     }
   CHECK(has(tune_space("sm90", 128, "bf16"), 128, 128, 12, 3));
@@ -85,42 +86,51 @@ TEST_CASE("tune space: sm90 varies the rows, the key tile and stages", "[tune]")
   CHECK(has(tune_space("sm90", 64, "bf16"), 192, 128, 16, 4));
   CHECK(has(tune_space("sm90", 128, "bf16"), 192, 128, 16, 2));
   CHECK_FALSE(has(tune_space("sm90", 128, "bf16"), 192, 128, 16, 3));
+  CHECK(has(tune_space("sm90", 128, "bf16"), 128, 176, 12, 2));
+  CHECK_FALSE(has(tune_space("sm90", 128, "bf16"), 128, 176, 12, 3));
+  CHECK_FALSE(has(tune_space("sm90", 64, "bf16"), 128, 160, 12, 2));
 }
 
 TEST_CASE("tune space: sm90 registers are a consumer thread's, pruned at setmaxnreg's ceiling",
           "[tune]") {
-  // O: 64 rows x 128 over 128 threads = 64; S: 128 / 2 = 64; P: 128 / 4 = 32; overhead 40.
+  // O: 64 rows x 128 over 128 threads = 64; S: 128 / 2 = 64; P: 128 / 4 = 32; overhead 36.
   KernelConfig c = default_config(128, "bf16", "sm90");
-  CHECK(estimate_registers(c) == 64 + 64 + 32 + 40);
+  CHECK(estimate_registers(c) == 64 + 64 + 32 + 36);
   c.block_n = 192;
-  CHECK(estimate_registers(c) == 64 + 96 + 48 + 40); // 248: over the consumers' 232
+  CHECK(estimate_registers(c) == 64 + 96 + 48 + 36); // 244: over the consumers' 232
   CHECK_THAT(prune_reason(c, h200()), Catch::Contains("at most 232"));
+  c.block_n = 176;
+  CHECK(estimate_registers(c) == 64 + 88 + 44 + 36); // 232: at the ceiling, kept
+  CHECK(prune_reason(c, h200()).empty());
   // 384 threads x 200 registers is more than an H200's 64K per block: not a reason for sm90,
   // whose producer warpgroup hands its registers to the consumers.
   CHECK(prune_reason(default_config(128, "bf16", "sm90"), h200()).empty());
   // Head dim 64 with up to 128-key tiles runs one tile at a time: no second P.
   c = default_config(64, "bf16", "sm90");
-  CHECK(estimate_registers(c) == 32 + 64 + 40);
+  CHECK(estimate_registers(c) == 32 + 64 + 36);
   // Three consumer warpgroups (192 rows, the default at head dim 64) get 152 registers each.
   REQUIRE(c.block_m == 192);
   CHECK(prune_reason(c, h200()).empty());
   c.block_n = 192;
-  CHECK(estimate_registers(c) == 32 + 96 + 48 + 40);
+  CHECK(estimate_registers(c) == 32 + 96 + 48 + 36);
   CHECK_THAT(prune_reason(c, h200()), Catch::Contains("at most 152"));
   // sm80 estimates are unchanged by the family's presence.
   CHECK(estimate_registers(default_config(128, "bf16")) == 64 + 64 + 48);
 
   TuneSpace s = prune_tune_space(tune_space("sm90", 128, "bf16"), h200());
-  CHECK(s.survivors.size() == 5 + 3);
-  CHECK(s.pruned.size() == 1 + 1);
+  CHECK(s.survivors.size() == 7 + 3);
+  CHECK(s.pruned.size() == 1 + 3);
+  CHECK(has(s.survivors, 128, 160, 12, 2));
+  CHECK(has(s.survivors, 128, 176, 12, 2));
   CHECK_FALSE(has(s.survivors, 128, 192, 12, 2));
+  CHECK_FALSE(has(s.survivors, 192, 160, 16, 2));
   CHECK_FALSE(has(s.survivors, 192, 128, 16, 2));
   CHECK(has(s.survivors, 192, 64, 16, 3));
   TuneSpace h = prune_tune_space(tune_space("sm90", 64, "bf16"), h200());
   CHECK(h.survivors.size() == 9 + 6);
   CHECK_FALSE(has(h.survivors, 192, 192, 16, 2));
   TuneSpace w = prune_tune_space(tune_space("sm90", 256, "bf16"), h200());
-  REQUIRE(w.survivors.size() == 1); // 128 + 32 + 16 + 40 = 216 registers
+  REQUIRE(w.survivors.size() == 1); // 128 + 32 + 16 + 36 = 212 registers
   CHECK(w.survivors[0].block_n == 64);
   CHECK(w.survivors[0].block_m == 128);
 }

@@ -451,6 +451,28 @@ TEST_CASE("gpu: sm90 192-key tiles at head dim 64 match the fp64 reference", "[g
   check_sm90_tiles(sm90_wide_options_for, {64}, 900);
 }
 
+// Key tiles that are not a power of two: 176 keys, 2 stages, at head dim 128 (the overlapped
+// key loop; the tuner searches them there) and 64 (one tile at a time), 128 rows; and 160 keys
+// with 192 rows at head dim 64. The last key tile of most cases' lengths is cut by the sequence
+// bound, and masks' edges fall inside tiles.
+CompileOptions sm90_odd_key_options_for(int head_dim, DType dtype) {
+  CompileOptions o = options_for(head_dim, dtype);
+  o.tiles =
+      head_dim == 64 ? TileConfig{192, 160, 16, 3, "sm90"} : TileConfig{128, 176, 12, 2, "sm90"};
+  return o;
+}
+CompileOptions sm90_176_options_for(int head_dim, DType dtype) {
+  CompileOptions o = options_for(head_dim, dtype);
+  o.tiles = {128, 176, 12, 2, "sm90"};
+  return o;
+}
+
+TEST_CASE("gpu: sm90 160- and 176-key tiles match the fp64 reference", "[gpu][sm90]") {
+  if (!have_sm90()) return;
+  check_sm90_tiles(sm90_odd_key_options_for, {64, 128}, 1700);
+  check_sm90_tiles(sm90_176_options_for, {64}, 1800);
+}
+
 // Case `c` on kernel `k` by either item schedule over each of `blocks` persistent block counts
 // (1 << 30: one block per item), each run checked against the fp64 reference: a tile's result
 // does not depend on the block that computes it, so every output must be bit-identical to the
