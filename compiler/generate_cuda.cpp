@@ -2,7 +2,9 @@
 
 #include "compiler/emit_mask_struct.h"
 
+#include <algorithm>
 #include <cassert>
+#include <iterator>
 #include <sstream>
 
 namespace attnjit {
@@ -47,10 +49,13 @@ std::string check_sm90(const KernelConfig& c) {
   else if (c.warps != sm90_warps(c.block_m))
     e << "sm90: block_m " << c.block_m << " needs " << sm90_warps(c.block_m)
       << " warps (one producer and " << c.block_m / 64 << " consumer warpgroups), got " << c.warps;
-  else if (c.block_n != 64 && c.block_n != 128 && c.block_n != 160 && c.block_n != 176 &&
-           c.block_n != 192)
-    e << "sm90: block_n " << c.block_n << " must be 64, 128, 160, 176 or 192";
-  else if (c.stages < 2 || c.stages > 4)
+  else if (std::find(std::begin(kSm90KeyTiles), std::end(kSm90KeyTiles), c.block_n) ==
+           std::end(kSm90KeyTiles)) {
+    e << "sm90: block_n " << c.block_n << " must be ";
+    const int last = std::size(kSm90KeyTiles) - 1;
+    for (int i = 0; i <= last; ++i)
+      e << (i == 0 ? "" : i == last ? " or " : ", ") << kSm90KeyTiles[i];
+  } else if (c.stages < 2 || c.stages > 4)
     e << "sm90: stages must be 2 to 4, got " << c.stages;
   else if (c.general)
     e << "sm90: only the dense variant exists (varlen, GQA packing and split-KV run on the sm80 "

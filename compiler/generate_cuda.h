@@ -62,6 +62,10 @@ int shared_memory_bytes(const KernelConfig& config);
 // Threads per block of the generated kernel (warps * 32).
 int threads_per_block(const KernelConfig& config);
 
+// Key tiles of the sm90 template (fwd_sm90.cuh FwdShape; sm90_wgmma.cuh has a product for each):
+// check_config's rule and the tuner's axis.
+inline constexpr int kSm90KeyTiles[] = {64, 128, 160, 176, 192};
+
 // Warps of an sm90 block of `block_m` query rows: one producer warpgroup and a consumer
 // warpgroup per 64 rows (12 for 128 rows, 16 for 192).
 constexpr int sm90_warps(int block_m) {

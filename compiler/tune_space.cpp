@@ -19,13 +19,12 @@ constexpr int kWarps[] = {4, 8};
 constexpr int kStages[] = {2, 3, 4};
 
 // The axes of the sm90 template (fwd_sm90.cuh): 128 rows (two consumer warpgroups of 64, 12
-// warps) or 192 (three, 16 warps); the key tile and the depth of the TMA pipeline vary. Key
-// tiles of 160 and 176 are searched at head dim 128 only: there they beat 128 on dense and
-// causal masks (H200, 16384, full 659 against 582 TFLOP/s for 128x176x2 and 128x128x2), while
-// at head dim 256 they do not fit shared memory, and at 64 they would add nine configs to the
+// warps) or 192 (three, 16 warps); the key tile (kSm90KeyTiles) and the depth of the TMA
+// pipeline vary. Key tiles of 160 and 176 are searched at head dim 128 only: there they beat 128 on
+// dense and causal masks (H200, 16384, full 659 against 582 TFLOP/s for 128x176x2 and 128x128x2),
+// while at head dim 256 they do not fit shared memory, and at 64 they would add nine configs to the
 // tuner's time, unmeasured.
 constexpr int kSm90BlockM[] = {128, 192};
-constexpr int kSm90BlockN[] = {64, 128, 160, 176, 192};
 bool sm90_searches(int head_dim, int block_n) {
   return head_dim == 128 || (block_n != 160 && block_n != 176);
 }
@@ -58,7 +57,7 @@ std::vector<KernelConfig> tune_space(const std::string& family, int head_dim,
   std::vector<KernelConfig> out;
   if (family == "sm90") {
     for (int m : kSm90BlockM)
-      for (int n : kSm90BlockN)
+      for (int n : kSm90KeyTiles)
         for (int s : kStages) {
           if (!sm90_searches(head_dim, n)) continue;
           KernelConfig c = make_config(family, head_dim, dtype, m, n, sm90_warps(m), s);

@@ -599,6 +599,10 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
   // step); with none, the probabilities replace S in place, in fp32, for pack_p once the
   // registers of the P in flight are free. The running sums are rescaled here; O's factor goes
   // to `alpha`, applied once the product in flight is done.
+  // The A-fragment register of P that holds the pair of 8-key column tile n in row h.
+  auto p_slot = [](uint32_t(*pa)[4], int n, int h) -> uint32_t& {
+    return pa[n / 2][(n % 2) * 2 + h];
+  };
   auto softmax = [&](float(&sc)[BlockN / 2], float(&alpha)[2], uint32_t(*pa)[4]) {
 #pragma unroll
     for (int h = 0; h < 2; ++h) {
@@ -622,7 +626,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
         const float p1 = sm80::fast_exp2(sc[n * 4 + h * 2 + 1] * scale_log2 - base_h);
         sum += p0 + p1;
         if (pa != nullptr) {
-          pa[n / 2][(n % 2) * 2 + h] = Ops::pack(p0, p1);
+          p_slot(pa, n, h) = Ops::pack(p0, p1);
         } else {
           sc[n * 4 + h * 2] = p0;
           sc[n * 4 + h * 2 + 1] = p1;
@@ -636,7 +640,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
     for (int n = 0; n < kNT; ++n)
 #pragma unroll
       for (int h = 0; h < 2; ++h)
-        pa[n / 2][(n % 2) * 2 + h] = Ops::pack(sc[n * 4 + h * 2], sc[n * 4 + h * 2 + 1]);
+        p_slot(pa, n, h) = Ops::pack(sc[n * 4 + h * 2], sc[n * 4 + h * 2 + 1]);
   };
   auto rescale = [&](const float(&alpha)[2]) {
 #pragma unroll
