@@ -106,6 +106,13 @@ __device__ __forceinline__ void mbar_expect_tx(uint32_t bar, int bytes) {
 __device__ __forceinline__ void mbar_arrive(uint32_t bar) {
   asm volatile("mbarrier.arrive.shared::cta.b64 _, [%0];" ::"r"(bar) : "memory");
 }
+// One arrive for the whole (converged) warp, from a lane elect.sync picks: no lane number needed.
+__device__ __forceinline__ void mbar_arrive_warp(uint32_t bar) {
+  asm volatile("{\n.reg .pred e;\n"
+               "elect.sync _|e, 0xffffffff;\n"
+               "@e mbarrier.arrive.shared::cta.b64 _, [%0];\n}\n" ::"r"(bar)
+               : "memory");
+}
 // Waits until the phase of parity `parity` has completed.
 __device__ __forceinline__ void mbar_wait(uint32_t bar, int parity) {
   uint32_t done;
@@ -300,9 +307,9 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
   constexpr int kNT = BlockN / 8;  // 8-key column tiles of S
   constexpr int kDT = HeadDim / 8; // 8-wide column tiles of O
   constexpr bool kTable = MaskFromTable<Mask>::value;
-  static_assert(4 * 2 * kWalkCap + sizeof(StreamCursor) + sizeof(BlockWork) + 44 * Stages + 48 <=
-                    2048,
-                "fwd_sm90: static shared memory past the 2 KiB that check_config reserves");
+  static_assert(
+      4 * 2 * kWalkCap + sizeof(StreamCursor) + 2 * sizeof(BlockWork) + 44 * Stages + 48 <= 2048,
+      "fwd_sm90: static shared memory past the 2 KiB that check_config reserves");
 
   // The walk stream's ring: chunk slot s holds entries [s kWalkCap, (s + 1) kWalkCap).
   __shared__ int ring[2 * kWalkCap];
@@ -311,13 +318,18 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
   // S_j is, while V_j stays in use until the next iteration's P V.
   __shared__ __align__(8) uint64_t full_k[Stages], full_v[Stages];
   __shared__ __align__(8) uint64_t empty_k[Stages], empty_v[Stages];
-  // The Q tile of the current work item: loaded (q_full), no longer read (q_empty); the item's
-  // coordinates beside it (q_tile -1: no item left).
+  // The Q tile of the current work item: loaded (q_full), no longer read (q_empty). The
+  // coordinates of the block's item n are in q_work[n % 2] (q_tile -1: no item left), where they
+  // stay through the item's O store while the next item's go in beside them.
   __shared__ __align__(8) uint64_t q_full, q_empty;
-  __shared__ BlockWork q_work;
+  __shared__ BlockWork q_work[2];
   // Walk-list chunk slot s: filled (walk_bar[s]), read by the producer (walk_free[s]).
   __shared__ __align__(8) uint64_t walk_bar[2], walk_free[2];
   __shared__ int stage_entry[Stages];
+  // The number of the entry's work item in the block's schedule (its coordinates are in
+  // q_work[item % 2]): the consumers read the item's coordinates through it rather than hold them
+  // in registers across the key loop.
+  __shared__ int stage_item[Stages];
   // Mask-free kernels: the number of the stage's PARTIAL tile in the keep bits.
   __shared__ int stage_keep[Stages];
 
@@ -339,11 +351,11 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
   const int first_item = persistent_item(0, items);
   if (first_item < 0) return; // a launch wider than the work
 
-  // The Q tile of work item `w` into shared memory, completing q_full; `w` goes to q_work (the
-  // arrive on q_full releases it to the consumers).
-  auto load_q = [&](const BlockWork& w) {
+  // The Q tile of work item `w`, the block's n-th, into shared memory, completing q_full; `w`
+  // goes to q_work[n % 2] (the arrive on q_full releases it to the consumers).
+  auto load_q = [&](const BlockWork& w, int n) {
     const uint32_t bar = sm80::smem_addr(&q_full);
-    q_work = w;
+    q_work[n & 1] = w;
     mbar_expect_tx(bar, Shape::kQBytes);
 #pragma unroll
     for (int c = 0; c < kCB; ++c)
@@ -369,7 +381,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
     tma_prefetch_map(maps.q);
     tma_prefetch_map(maps.k);
     tma_prefetch_map(maps.v);
-    load_q(table_work(p, first_item));
+    load_q(table_work(p, first_item), 0);
     cursor.n = 0;
     cursor.item = first_item;
     cursor.open = 0;
@@ -416,11 +428,12 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
         continue;
       }
       if (e == -1) {
-        // No item left: once every consumer warp is past the last S of item n (so has read its
-        // q_work), q_work says so and q_full completes with no copy.
+        // No item left: once every consumer warp is past the last S of item n (so is done with
+        // item n - 1's coordinates), q_work[(n + 1) % 2] says so and q_full completes with no
+        // copy.
         mbar_wait(sm80::smem_addr(&q_empty), n & 1);
         if (lane == 0) {
-          q_work.q_tile = -1;
+          q_work[(n + 1) & 1].q_tile = -1;
           mbar_arrive(sm80::smem_addr(&q_full));
         }
         break;
@@ -450,6 +463,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
       const int kv_head = w.head / p.kv_group;
       if (lane == 0) {
         stage_entry[s] = e;
+        stage_item[s] = n;
         if (kTable && e >= 0 && (e & 1) != 0) stage_keep[s] = keep++;
         const uint32_t bar = sm80::smem_addr(&full_k[s]);
         if (e >= 0) {
@@ -467,7 +481,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
       // after the first K tile of the item is on its way, and before any wait on a V stage.
       if (q_pending) {
         mbar_wait(sm80::smem_addr(&q_empty), (n - 1) & 1);
-        if (lane == 0) load_q(w);
+        if (lane == 0) load_q(w, n);
         q_pending = false;
       }
       mbar_wait(sm80::smem_addr(&empty_v[s]), parity);
@@ -503,7 +517,6 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
 
   float o[HeadDim / 2];
   float row_max[2], row_sum[2];
-  int row0 = 0; // first query row of the current work item's tile
 
   // S = Q K^T: HeadDim / 16 steps of 16 columns; a step's 32 bytes sit inside one 128-byte
   // swizzle row, so it starts 32 bytes further into the same column block.
@@ -548,11 +561,13 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
   // the sequence bound is in them.
   static_assert(2 * kNT <= 64, "fwd_sm90: keep bits of a row fit one 64-bit word");
   using Keep = typename KeepWord<2 * kNT <= 32>::Type;
-  auto mask_tile = [&](float(&sc)[BlockN / 2], int cur, const Keep(&kept)[2]) {
+  auto mask_tile = [&](float(&sc)[BlockN / 2], int cur, int it, const Keep(&kept)[2]) {
     const int k0 = (cur >> 1) * BlockN;
     const bool partial = (cur & 1) != 0;
     if (partial || k0 + BlockN > seq_k) {
-      const int q = row0 + warp_row0 + g + q_offset; // row h of this thread: q + 8 h
+      // Row h of this thread: q + 8 h.
+      const int row0 = q_work[stage_item[it % Stages] & 1].q_tile * BlockM;
+      const int q = row0 + warp_row0 + g + q_offset;
       Keep keep0 = 0, keep1 = 0;
       if (kTable && partial) {
         keep0 = kept[0];
@@ -655,7 +670,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
   // This warp is done with the K (or V) tile of stage s, or with the Q tile.
   auto release = [&](uint64_t* bar) {
     __syncwarp();
-    if (lane == 0) mbar_arrive(sm80::smem_addr(bar));
+    mbar_arrive_warp(sm80::smem_addr(bar));
   };
   // O += P V with the V tile of stream position `pos`, waited for to the end; then that V tile
   // is released.
@@ -673,21 +688,25 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
     mbar_wait(sm80::smem_addr(&full_k[it % Stages]), (it / Stages) & 1);
     return stage_entry[it % Stages];
   };
-  // A kTileEnd entry at position `it` took a stage with no tile: hand both halves back.
+  // A kTileEnd entry at position `it` took a stage with no tile: hand both halves back. Returns
+  // the number of the item it ends.
   auto pass_end = [&](int it) {
     const int s = it % Stages;
+    const int item = stage_item[s];
     release(&empty_k[s]);
     mbar_wait(sm80::smem_addr(&full_v[s]), (it / Stages) & 1);
     release(&empty_v[s]);
+    return item;
   };
 
   int it = 0; // stream position, continued across work items
+  // The work item in progress, by its number in this block's schedule: read at the item's start,
+  // then again from its kTileEnd stage, so that no register holds it through the key loop.
+  int n = 0;
 #pragma unroll 1
-  for (int n = 0;; ++n) {
+  for (;; ++n) {
     mbar_wait(sm80::smem_addr(&q_full), n & 1);
-    const BlockWork work = q_work;
-    if (work.q_tile < 0) break; // no item left
-    row0 = work.q_tile * BlockM;
+    if (q_work[n & 1].q_tile < 0) break; // no item left
 #pragma unroll
     for (int i = 0; i < HeadDim / 2; ++i) o[i] = 0.f;
 #pragma unroll
@@ -707,7 +726,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
         const int cur = entry_at(it);
         if (cur < 0) {
           release(&q_empty);
-          pass_end(it++);
+          n = pass_end(it++);
           break;
         }
         Keep kept[2] = {0, 0};
@@ -717,7 +736,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
         wgmma_wait<0>();
         fence_regs(sc);
         release(&empty_k[s]);
-        mask_tile(sc, cur, kept);
+        mask_tile(sc, cur, it, kept);
         uint32_t pa[BlockN / 16][4];
         float alpha[2];
         softmax(sc, alpha, pa);
@@ -728,7 +747,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
       const int first = entry_at(it);
       if (first < 0) {
         release(&q_empty);
-        pass_end(it++);
+        n = pass_end(it++);
       } else {
         // S of the newest tile, then its probabilities in fp32 until the P V before it is done;
         // P of the tile before, read by that product.
@@ -742,7 +761,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
           wgmma_wait<0>();
           fence_regs(sc);
           release(&empty_k[it % Stages]);
-          mask_tile(sc, first, kept);
+          mask_tile(sc, first, it, kept);
           softmax(sc, alpha, pa); // O is still zero: nothing to rescale
         }
         int prev = it++;    // stream position of the tile whose P is in pa
@@ -776,17 +795,19 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
           wgmma_wait<1>(); // S of this tile is done; P V of the previous one may still run
           fence_regs(sc);
           release(&empty_k[s]);
-          mask_tile(sc, cur, kept);
+          mask_tile(sc, cur, it, kept);
           softmax(sc, alpha, nullptr); // P once the P V in flight is done
           prev = it;
         }
         pv_to_end(pa, prev);
-        pass_end(it++);
+        n = pass_end(it++);
       }
     }
 
     // Epilogue: normalize and store this thread's O pairs and its rows' natural-log LSE. A row
     // with no attended key has sum 0: O = 0 and LSE = -inf, never NaN.
+    const BlockWork& work = q_work[n & 1];
+    const int row0 = work.q_tile * BlockM;
     float inv[2], lse2[2]; // 1 / the row's sum, and its base-2 LSE
 #pragma unroll
     for (int h = 0; h < 2; ++h) {
