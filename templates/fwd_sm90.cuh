@@ -326,8 +326,8 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
   // Walk-list chunk slot s: filled (walk_bar[s]), read by the producer (walk_free[s]).
   __shared__ __align__(8) uint64_t walk_bar[2], walk_free[2];
   __shared__ int stage_entry[Stages];
-  // The number of the entry's work item in the block's schedule (its coordinates are in
-  // q_work[item % 2]): the consumers read the item's coordinates through it rather than hold them
+  // The number of the entry's work item in the block's schedule (its coordinates are
+  // item_work(item)): the consumers read the item's coordinates through it rather than hold them
   // in registers across the key loop.
   __shared__ int stage_item[Stages];
   // Mask-free kernels: the number of the stage's PARTIAL tile in the keep bits.
@@ -351,11 +351,14 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
   const int first_item = persistent_item(0, items);
   if (first_item < 0) return; // a launch wider than the work
 
+  // The coordinates of the block's item n: q_work's slot rule, for the producer and the
+  // consumers alike.
+  auto item_work = [&](int n) -> BlockWork& { return q_work[n & 1]; };
   // The Q tile of work item `w`, the block's n-th, into shared memory, completing q_full; `w`
-  // goes to q_work[n % 2] (the arrive on q_full releases it to the consumers).
+  // goes to item_work(n) (the arrive on q_full releases it to the consumers).
   auto load_q = [&](const BlockWork& w, int n) {
     const uint32_t bar = sm80::smem_addr(&q_full);
-    q_work[n & 1] = w;
+    item_work(n) = w;
     mbar_expect_tx(bar, Shape::kQBytes);
 #pragma unroll
     for (int c = 0; c < kCB; ++c)
@@ -429,11 +432,10 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
       }
       if (e == -1) {
         // No item left: once every consumer warp is past the last S of item n (so is done with
-        // item n - 1's coordinates), q_work[(n + 1) % 2] says so and q_full completes with no
-        // copy.
+        // item n - 1's coordinates), item_work(n + 1) says so and q_full completes with no copy.
         mbar_wait(sm80::smem_addr(&q_empty), n & 1);
         if (lane == 0) {
-          q_work[(n + 1) & 1].q_tile = -1;
+          item_work(n + 1).q_tile = -1;
           mbar_arrive(sm80::smem_addr(&q_full));
         }
         break;
@@ -566,7 +568,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
     const bool partial = (cur & 1) != 0;
     if (partial || k0 + BlockN > seq_k) {
       // Row h of this thread: q + 8 h.
-      const int row0 = q_work[stage_item[it % Stages] & 1].q_tile * BlockM;
+      const int row0 = item_work(stage_item[it % Stages]).q_tile * BlockM;
       const int q = row0 + warp_row0 + g + q_offset;
       Keep keep0 = 0, keep1 = 0;
       if (kTable && partial) {
@@ -706,7 +708,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
 #pragma unroll 1
   for (;; ++n) {
     mbar_wait(sm80::smem_addr(&q_full), n & 1);
-    if (q_work[n & 1].q_tile < 0) break; // no item left
+    if (item_work(n).q_tile < 0) break; // no item left
 #pragma unroll
     for (int i = 0; i < HeadDim / 2; ++i) o[i] = 0.f;
 #pragma unroll
@@ -806,7 +808,7 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
 
     // Epilogue: normalize and store this thread's O pairs and its rows' natural-log LSE. A row
     // with no attended key has sum 0: O = 0 and LSE = -inf, never NaN.
-    const BlockWork& work = q_work[n & 1];
+    const BlockWork& work = item_work(n);
     const int row0 = work.q_tile * BlockM;
     float inv[2], lse2[2]; // 1 / the row's sum, and its base-2 LSE
 #pragma unroll
