@@ -88,6 +88,12 @@ template <int HeadDim, int BlockM, int BlockN, int Warps, int Stages> struct Fwd
   // wait in fp32 until that product frees P's registers). At head dim 64 only 192-key tiles do;
   // the others run one tile at a time (see the consumer loop).
   static constexpr bool kOverlap = HeadDim > 64 || BlockN == 192;
+  // In the overlapped loop, where the P V in flight is waited for: at head dim 256 within the
+  // iteration that issued it, right after the softmax (128x64x2, H200, TFLOP/s: causal 686-688
+  // against 648-653; full 686-712 against 642-669 in one call, level in another); elsewhere at
+  // the top of the next iteration, behind that tile's barrier wait (head dim 128: causal 655
+  // against 640 at 128x176x2, full 653 against 620 at 128x128x3). Kernel notes v20.
+  static constexpr bool kWaitPvInTile = HeadDim == 256;
   static constexpr int kConsumerRegs = kConsumers == 2 ? 232 : 152;
   static constexpr int kLaunchRegs = (65536 / kThreads) & ~7; // what ptxas gives at launch
   static_assert(128 * kProducerRegs + 128 * kConsumers * kConsumerRegs <= kLaunchRegs * kThreads,
@@ -766,40 +772,67 @@ __device__ __forceinline__ void fwd(const FwdParams& p, const TmaMaps& maps, cha
           mask_tile(sc, first, it, kept);
           softmax(sc, alpha, pa); // O is still zero: nothing to rescale
         }
-        int prev = it++;    // stream position of the tile whose P is in pa
-        int in_flight = -1; // stream position of the tile whose P V is in flight, if any
-        for (;; ++it) {
-          const int cur = entry_at(it);
-          // The item's end: its last S is done (the previous iteration waited for it), so the
-          // producer may load the next item's Q now, while the last P V runs.
-          if (cur < 0) release(&q_empty);
-          Keep kept[2] = {0, 0};
-          fetch_keep(cur, it, kept);
-          // The P V issued by the previous iteration is waited for here, behind this tile's
-          // barrier wait (another basic block), so that the instruction scheduler cannot hoist
-          // the wait above the softmax it is meant to overlap. Then the previous tile's
-          // probabilities become P, in the registers that product was reading.
-          if (in_flight >= 0) {
-            wgmma_wait<0>();
-            fence_regs(o);
-            hold(pa);
-            release(&empty_v[in_flight % Stages]);
-            rescale(alpha);
-            pack_p(sc, pa);
-          }
-          if (cur < 0) break;
-          const int s = it % Stages;
-          const int ps = prev % Stages;
-          mbar_wait(sm80::smem_addr(&full_v[ps]), (prev / Stages) & 1);
+        int prev = it++; // stream position of the tile whose P is in pa
+        // Tile `cur` at stream position `pos`: its S issued beside P V of the tile at `pv_pos`,
+        // waited for (that P V may still run), then masked and turned into probabilities in
+        // fp32 (P once the P V in flight is done).
+        auto next_tile = [&](int cur, int pos, int pv_pos, const Keep(&kept)[2]) {
+          const int s = pos % Stages;
+          const int ps = pv_pos % Stages;
+          mbar_wait(sm80::smem_addr(&full_v[ps]), (pv_pos / Stages) & 1);
           issue_qk(sc, sK + s * Shape::kTileBytes);
           issue_pv(pa, sV + ps * Shape::kTileBytes);
-          in_flight = prev;
           wgmma_wait<1>(); // S of this tile is done; P V of the previous one may still run
           fence_regs(sc);
           release(&empty_k[s]);
-          mask_tile(sc, cur, it, kept);
-          softmax(sc, alpha, nullptr); // P once the P V in flight is done
-          prev = it;
+          mask_tile(sc, cur, pos, kept);
+          softmax(sc, alpha, nullptr);
+        };
+        // The P V in flight (of the tile at stream position `pos`) waited for; then the newest
+        // tile's probabilities become P, in the registers that product was reading.
+        auto pv_done = [&](int pos) {
+          wgmma_wait<0>();
+          fence_regs(o);
+          hold(pa);
+          release(&empty_v[pos % Stages]);
+          rescale(alpha);
+          pack_p(sc, pa);
+        };
+        if constexpr (Shape::kWaitPvInTile) {
+          // The P V issued with a tile's S is waited for in the same iteration, after that
+          // tile's softmax (the fence on S keeps the wait below it): every iteration issues
+          // one and waits for it, and the item ends with none in flight.
+          for (;; ++it) {
+            const int cur = entry_at(it);
+            if (cur < 0) {
+              release(&q_empty);
+              break;
+            }
+            Keep kept[2] = {0, 0};
+            fetch_keep(cur, it, kept);
+            next_tile(cur, it, prev, kept);
+            fence_regs(sc);
+            pv_done(prev);
+            prev = it;
+          }
+        } else {
+          int in_flight = -1; // stream position of the tile whose P V is in flight, if any
+          for (;; ++it) {
+            const int cur = entry_at(it);
+            // The item's end: its last S is done (the previous iteration waited for it), so the
+            // producer may load the next item's Q now, while the last P V runs.
+            if (cur < 0) release(&q_empty);
+            Keep kept[2] = {0, 0};
+            fetch_keep(cur, it, kept);
+            // The P V issued by the previous iteration is waited for here, behind this tile's
+            // barrier wait (another basic block), so that the instruction scheduler cannot hoist
+            // the wait above the softmax it is meant to overlap.
+            if (in_flight >= 0) pv_done(in_flight);
+            if (cur < 0) break;
+            next_tile(cur, it, prev, kept);
+            in_flight = prev;
+            prev = it;
+          }
         }
         pv_to_end(pa, prev);
         n = pass_end(it++);
