@@ -30,14 +30,18 @@ KernelConfig default_sm90_config(int head_dim, const std::string& dtype) {
   // 128 x 128 (H200, bf16, 16384; bench/results/kernel_notes.md v17).
   c.block_m = head_dim == 64 ? 192 : 128;
   c.warps = sm90_warps(c.block_m);
-  // H200, bf16, 16384 tokens: head dim 128 with 128-key tiles, 2 stages, 575-620 TFLOP/s on the
-  // full mask; at head dim 256 a 128-key tile with two stages needs 321 KiB, 64-key tiles fit
-  // (194 KiB) and ran 658-706. Head dim 64: 128-key tiles with 3 stages, against 192-key tiles
-  // with 2 in the tuner's timings (bench/results/h200_tune.jsonl): full 6.027 against 6.003 ms
-  // at 16384 and 1.673 against 1.612 at 4096 x 4, but causal 2.778 against 2.883, windows,
-  // chunks and sinks 20-27% faster, longformer 0.545 against 0.941; and they compile faster.
+  // H200, bf16: head dim 128 with 128-key tiles and 3 stages. In the tuner's timings
+  // (bench/results/h200_tune.jsonl, TFLOP/s, 3 stages against 2) at 16384 x 1: full 573 / 575,
+  // causal 558 / 569, prefix1024 553 / 572, but window1024 486 / 440, sink4_window1024 439 /
+  // 397, longformer_w256_g64 343 / 308, chunk2048 520 / 464; at 4096 x 4 ahead on every mask
+  // (full 579 / 549, causal 539 / 489). One default for every mask: the tuner's database picks
+  // 176-key tiles for the dense ones. At head dim 256 a 128-key tile with two stages needs
+  // 321 KiB, 64-key tiles fit (194 KiB) and ran 658-706. Head dim 64: 128-key tiles with 3
+  // stages, against 192-key tiles with 2 in the tuner's timings: full 6.027 against 6.003 ms at
+  // 16384 and 1.673 against 1.612 at 4096 x 4, but causal 2.778 against 2.883, windows, chunks
+  // and sinks 20-27% faster, longformer 0.545 against 0.941; and they compile faster.
   c.block_n = head_dim == 256 ? 64 : 128;
-  c.stages = head_dim == 64 ? 3 : 2;
+  c.stages = head_dim == 256 ? 2 : 3;
   return c;
 }
 

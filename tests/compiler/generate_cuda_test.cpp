@@ -106,7 +106,7 @@ TEST_CASE("generate_cuda: sm90 configs", "[sm90]") {
       CHECK(check_config(c).empty());
       CHECK(c.family == "sm90");
       CHECK(c.warps == (hd == 64 ? 16 : 12));
-      CHECK(c.stages == (hd == 64 ? 3 : 2));
+      CHECK(c.stages == (hd == 256 ? 2 : 3));
       CHECK(c.block_n == (hd == 256 ? 64 : 128));
       CHECK(c.block_m == (hd == 64 ? 192 : 128));
       CHECK(threads_per_block(c) == (hd == 64 ? 512 : 384));

@@ -96,6 +96,7 @@ TEST_CASE("tune space: sm90 registers are a consumer thread's, pruned at setmaxn
   // O: 64 rows x 128 over 128 threads = 64; S: 128 / 2 = 64; P: 128 / 4 = 32; overhead 36.
   KernelConfig c = default_config(128, "bf16", "sm90");
   CHECK(estimate_registers(c) == 64 + 64 + 32 + 36);
+  c.stages = 2; // the wider tiles' shared memory fits two stages
   c.block_n = 192;
   CHECK(estimate_registers(c) == 64 + 96 + 48 + 36); // 244: over the consumers' 232
   CHECK_THAT(prune_reason(c, h200()), Catch::Contains("at most 232"));

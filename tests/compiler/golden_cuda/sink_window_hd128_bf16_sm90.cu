@@ -2,7 +2,7 @@
 //   mask:      causal & (window(W, 0) | sink(4))
 //   canonical: causal & (window(W, 0) | sink(4))
 //   params:    W
-//   kernel:    sm90, bf16, head dim 128, tile 128x128, 12 warps, 2 stages, 164864 bytes of dynamic shared memory
+//   kernel:    sm90, bf16, head dim 128, tile 128x128, 12 warps, 3 stages, 230400 bytes of dynamic shared memory
 //   variant:   dense batches
 #define ATTNJIT_NVRTC
 #include "mask_support.cuh"
@@ -151,10 +151,10 @@ constexpr int kHeadDim = 128;
 constexpr int kBlockM = 128;
 constexpr int kBlockN = 128;
 constexpr int kWarps = 12;
-constexpr int kStages = 2;
+constexpr int kStages = 3;
 using Elem = attnjit::sm90::bf16;
 using Shape = attnjit::sm90::FwdShape<kHeadDim, kBlockM, kBlockN, kWarps, kStages>;
-static_assert(Shape::kSmemBytes == 164864, "host and template disagree on shared memory");
+static_assert(Shape::kSmemBytes == 230400, "host and template disagree on shared memory");
 
 // One block per SM: kBlockM query rows over consumer warpgroups of 64 rows, one producer
 // warpgroup loading Q, K and V by TMA (templates/fwd_sm90.cuh). Grid: query tiles x heads x
